@@ -9,8 +9,8 @@ const (
 	Info
 )
 
-// Position is a 1-based line and a 1-based column counted in bytes of the
-// line's UTF-8 text (callers such as the language server convert).
+// Position is a 1-based line and a 1-based column counted in runes, as
+// go.starlark.net reports them (the language server converts to UTF-16).
 type Position struct {
 	Line, Col int
 }
