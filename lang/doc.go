@@ -6,3 +6,5 @@
 // completes and documents from it, and docs/api.md is generated from it.
 // Adding a Machine method is one entry here plus one Go function in runtime.
 package lang
+
+//go:generate go test -run ^TestAPIDocIsCurrent$ -update

@@ -1,6 +1,9 @@
 package lang
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // ParamKind says how an argument may be passed.
 type ParamKind int
@@ -69,6 +72,10 @@ type Table struct {
 	Funcs  []*Func // global builtin functions
 	Values []*Attr // global values always present (modules, machines, vlans)
 	Types  []*Type
+	// PerTest documents the globals that depend on the test's machines and
+	// VLANs (one per machine, `machine`, `vlanN`). Their names are patterns
+	// such as "vlan<N>"; tools resolve the real names per script.
+	PerTest []*Attr
 }
 
 // Func returns the global builtin function named name, or nil.
@@ -126,4 +133,134 @@ func (t *Table) GlobalNames() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// String names the kind the way export and docs spell it.
+func (k ParamKind) String() string {
+	switch k {
+	case Positional:
+		return "positional"
+	case KeywordOnly:
+		return "keyword-only"
+	case Variadic:
+		return "variadic"
+	case VarKeyword:
+		return "var-keyword"
+	}
+	return "unknown"
+}
+
+// Attr returns the attribute named name of the type named typ, or nil.
+func (t *Table) Attr(typ, name string) *Attr {
+	ty := t.Type(typ)
+	if ty == nil {
+		return nil
+	}
+	for _, a := range ty.Attrs {
+		if a.Name == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// MemberNames returns the sorted names of the methods and attributes of the
+// type named typ (nil for an unknown type).
+func (ty *Type) MemberNames() []string {
+	var names []string
+	for _, m := range ty.Methods {
+		names = append(names, m.Name)
+	}
+	for _, a := range ty.Attrs {
+		names = append(names, a.Name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Signature renders the callable as one line of Starlark-like source with
+// types, e.g. `succeed(*commands: str, timeout: int|float|None = None) -> str`.
+func (f *Func) Signature() string {
+	var b strings.Builder
+	b.WriteString(f.Name)
+	b.WriteByte('(')
+	starWritten := false
+	for i, p := range f.Params {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		switch p.Kind {
+		case Variadic:
+			b.WriteByte('*')
+			starWritten = true
+		case VarKeyword:
+			b.WriteString("**")
+		case KeywordOnly:
+			// A keyword-only parameter without a preceding *args needs the bare star.
+			if !starWritten {
+				b.WriteString("*, ")
+				starWritten = true
+			}
+		}
+		b.WriteString(p.Name)
+		if p.Type != "" {
+			b.WriteString(": ")
+			b.WriteString(p.Type)
+		}
+		if p.Default != "" {
+			b.WriteString(" = ")
+			b.WriteString(p.Default)
+		}
+	}
+	b.WriteString(") -> ")
+	if f.Returns == "" {
+		b.WriteString("None")
+	} else {
+		b.WriteString(f.Returns)
+	}
+	return b.String()
+}
+
+// Summary is the first sentence of a Markdown doc, on one line.
+func Summary(doc string) string {
+	doc = strings.Join(strings.Fields(doc), " ")
+	if i := strings.Index(doc, ". "); i >= 0 {
+		return doc[:i+1]
+	}
+	return doc
+}
+
+// BaseTypes splits a type expression into the base names of its
+// alternatives: "int|float|None" gives int, float, None, and
+// "list[str]|None" gives list, None.
+func BaseTypes(expr string) []string {
+	var bases []string
+	depth, start := 0, 0
+	for i := 0; i <= len(expr); i++ {
+		if i < len(expr) {
+			switch expr[i] {
+			case '[':
+				depth++
+				continue
+			case ']':
+				depth--
+				continue
+			case '|':
+				if depth > 0 {
+					continue
+				}
+			default:
+				continue
+			}
+		}
+		alt := strings.TrimSpace(expr[start:i])
+		if j := strings.IndexByte(alt, '['); j >= 0 {
+			alt = alt[:j]
+		}
+		if alt != "" {
+			bases = append(bases, alt)
+		}
+		start = i + 1
+	}
+	return bases
 }

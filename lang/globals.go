@@ -1,0 +1,131 @@
+package lang
+
+// globalFuncs are the builtin functions every script can call.
+var globalFuncs = []*Func{
+	// Machines.
+	{Name: "start_all", Returns: "None", Doc: "Start every machine of the test at once, without waiting for them to boot."},
+	{Name: "join_all", Returns: "None", Doc: "Wait until every machine of the test has powered off."},
+	{Name: "create_machine", Params: []Param{
+		arg("name", "str", "", "Machine name; the machine also becomes a global of that name (made identifier-safe). "+
+			"Write it as a string literal so `vmt lint` and editors know the machine before the script runs."),
+		kwarg("memory_size", "int", "1024", "Memory in MiB (`virtualisation.memorySize`)."),
+		kwarg("cores", "int", "1", "Virtual CPUs (`virtualisation.cores`)."),
+		kwarg("kernel", "str|None", "None", "Kernel image on the host; None boots the host's own kernel."),
+		kwarg("initrd", "str|None", "None", "Initramfs on the host; None with no kernel given uses the one vmt generates (busybox and the backdoor shell)."),
+		kwarg("kernel_params", "list[str]", "[]", "Extra kernel command line parameters."),
+		kwarg("disk_image", "str|None", "None", "Disk image on the host used as the root disk; it is not modified (writes go to an overlay in the state directory)."),
+		kwarg("empty_disks", "list[int]", "[]", "Sizes in MiB of blank disks to attach (`virtualisation.emptyDiskImages`)."),
+		kwarg("shared_dirs", "dict[str, str]", "{}", "Host directories to share, as guest mount point → host path (`virtualisation.sharedDirectories`)."),
+		kwarg("vlans", "list[int]", "[]", "VLAN numbers the machine is plugged into (`virtualisation.vlans`); none means user-mode networking only."),
+		kwarg("forward_ports", "dict[int, int]", "{}", "Host TCP port → guest TCP port forwardings (`virtualisation.forwardPorts`)."),
+		kwarg("qemu_flags", "list[str]", "[]", "Extra QEMU arguments (`virtualisation.qemu.options`)."),
+		kwarg("start_command", "str|None", "None", "A NixOS start script (`run-NAME-vm`) to run instead of building the QEMU command line from the options above."),
+		kwarg("keep_machine_state", "bool", "False", "Keep the machine's state directory from a previous run instead of starting afresh."),
+	}, Returns: "Machine", Doc: "Declare a machine in the script and return it; it boots when first used or on `start_all`. " +
+		"Option names follow NixOS's `qemu-vm.nix`. With no `kernel`, `disk_image` or `start_command`, vmt boots the host's kernel with an initramfs it generates itself."},
+
+	// Structure.
+	{Name: "subtest", Params: []Param{
+		arg("name", "str", "", "Name shown in the log and as the JUnit test case."),
+		arg("fn", "callable|None", "None", "Function called with no arguments as the body of the subtest."),
+	}, Returns: "any", Doc: "Group steps under a name in the log and in JUnit reports. " +
+		"`subtest(name, fn)` runs `fn` as the subtest and returns its result. " +
+		"`subtest(name)` opens a section that lasts until the next `subtest(name)`, `end_subtest()` or the end of the script, " +
+		"and keeps module scope: names assigned inside stay visible after it. A failure is reported under the subtest's name."},
+	{Name: "end_subtest", Returns: "None", Doc: "Close the section opened by `subtest(name)`. Does nothing when no section is open."},
+	{Name: "retry", Params: []Param{
+		arg("fn", "callable", "", "Called once a second until it returns a true value. It receives `last_try` (True on the final call) when it takes one parameter."),
+		arg("timeout", typeTimeout, "900", docTimeout),
+	}, Returns: "None", Doc: "Call a function until it returns a true value, failing the test when `timeout` seconds pass first."},
+	{Name: "polling_condition", Params: []Param{
+		arg("fn", "callable", "", "Check called with no arguments; a false value or an error fails the test."),
+		kwarg("seconds_interval", "int|float", "2.0", "Minimum seconds between two checks."),
+		kwarg("description", "str|None", "None", "Name of the condition in the log and in failures; defaults to the function's name."),
+	}, Returns: "PollingCondition", Doc: "Register a condition checked before every guest command and monitor call, at most every `seconds_interval` seconds. " +
+		"It stays active until its `stop()` is called. The function form of the NixOS driver's `@polling_condition` with its `with` block."},
+	{Name: "serial_stdout_on", Returns: "None", Doc: "Print the machines' serial console lines in the terminal log (the default)."},
+	{Name: "serial_stdout_off", Returns: "None", Doc: "Stop printing serial console lines in the terminal log; they are still recorded."},
+
+	// Logging.
+	{Name: "log", Params: []Param{
+		varargs("messages", "any", "Values joined with spaces."),
+	}, Returns: "None", Doc: "Write a message to the test log."},
+	{Name: "print", Params: []Param{
+		varargs("args", "any", "Values joined with `sep`."),
+		kwarg("sep", "str", `" "`, "Separator."),
+	}, Returns: "None", Doc: "Write values to the test log, like `log`."},
+
+	// Assertions.
+	{Name: "assert_eq", Params: []Param{
+		arg("actual", "any", "", "Value computed by the test."),
+		arg("expected", "any", "", "Value it must equal."),
+		arg("msg", "str|None", "None", "Text prepended to the failure message."),
+	}, Returns: "None", Doc: "Fail the test unless the two values are equal. Multi-line strings are shown as a line diff."},
+	{Name: "assert_ne", Params: []Param{
+		arg("actual", "any", "", "Value computed by the test."),
+		arg("unexpected", "any", "", "Value it must differ from."),
+		arg("msg", "str|None", "None", "Text prepended to the failure message."),
+	}, Returns: "None", Doc: "Fail the test when the two values are equal."},
+	{Name: "assert_true", Params: []Param{
+		arg("cond", "any", "", "Value that must be true."),
+		arg("msg", "str|None", "None", "Failure message."),
+	}, Returns: "None", Doc: "Fail the test unless the value is true. Replaces Python's `assert cond, msg`."},
+	{Name: "assert_false", Params: []Param{
+		arg("cond", "any", "", "Value that must be false."),
+		arg("msg", "str|None", "None", "Failure message."),
+	}, Returns: "None", Doc: "Fail the test unless the value is false."},
+	{Name: "assert_in", Params: []Param{
+		arg("needle", "any", "", "Element or substring."),
+		arg("haystack", "any", "", "String, list, tuple, dict or set to search."),
+		arg("msg", "str|None", "None", "Text prepended to the failure message."),
+	}, Returns: "None", Doc: "Fail the test unless `needle in haystack`. The failure shows the haystack."},
+	{Name: "assert_not_in", Params: []Param{
+		arg("needle", "any", "", "Element or substring."),
+		arg("haystack", "any", "", "String, list, tuple, dict or set to search."),
+		arg("msg", "str|None", "None", "Text prepended to the failure message."),
+	}, Returns: "None", Doc: "Fail the test when `needle in haystack`. The failure shows where it was found."},
+	{Name: "assert_fails", Params: []Param{
+		arg("fn", "callable", "", "Function expected to fail."),
+		varargs("args", "any", "Positional arguments for `fn`."),
+		kwarg("match", "str|None", "None", "Regular expression (Go syntax) the error message must match."),
+		varkwargs("kwargs", "any", "Keyword arguments for `fn`."),
+	}, Returns: "str", Doc: "Call `fn(*args, **kwargs)`, fail the test unless it fails, and return the error message. " +
+		"Replaces Python's `with pytest.raises(...)` and `try`/`except` around a step that must fail, e.g. " +
+		"`assert_fails(machine.succeed, \"false\")`."},
+	{Name: "fail", Params: []Param{
+		varargs("args", "any", "Values joined with `sep` into the message."),
+		kwarg("sep", "str", `" "`, "Separator."),
+	}, Returns: "None", Doc: "Fail the test with a message. Nothing after it runs."},
+}
+
+// globalValues are the values every script sees, whatever its machines.
+var globalValues = []*Attr{
+	{Name: "machines", Type: "list[Machine]", Doc: "Every machine of the test, in the order they were given or declared."},
+	{Name: "vlans", Type: "list[VLan]", Doc: "Every VLAN of the test."},
+	{Name: "re", Type: "re", Doc: "Regular expressions (Go syntax)."},
+	{Name: "json", Type: "json", Doc: "JSON encoding and decoding."},
+	{Name: "shlex", Type: "shlex", Doc: "Shell quoting and splitting."},
+	{Name: "time", Type: "time", Doc: "The host's clock."},
+}
+
+// perTestValues document the globals that depend on the test's machines.
+var perTestValues = []*Attr{
+	{Name: "<machine name>", Type: "Machine", Doc: "One global per machine, named after it with characters that cannot appear in an identifier replaced by `_` (`web-server` → `web_server`)."},
+	{Name: "machine", Type: "Machine", Doc: "The only machine, when the test has exactly one."},
+	{Name: "vlan<N>", Type: "VLan", Doc: "One global per VLAN, e.g. `vlan1`."},
+}
+
+// pollingConditionType is what polling_condition returns.
+var pollingConditionType = &Type{
+	Name: "PollingCondition",
+	Doc:  "A condition registered by `polling_condition`, checked before every guest command and monitor call while it is active.",
+	Attrs: []*Attr{
+		{Name: "description", Type: "str", Doc: "The condition's name in the log."},
+	},
+	Methods: []*Func{
+		{Name: "wait", Params: []Param{
+			arg("timeout", typeTimeout, "900", docTimeout),
+		}, Returns: "None", Doc: "Wait until the condition holds, checking it every `seconds_interval` seconds."},
+		{Name: "stop", Returns: "None", Doc: "Deactivate the condition; later commands no longer check it."},
+	},
+}
