@@ -39,7 +39,7 @@ type ExportValue struct {
 
 // ExportParam is one parameter. Kind is "positional", "keyword-only",
 // "variadic" or "var-keyword"; Default is Starlark source, empty when
-// required.
+// required; Regexp marks a Go regular expression.
 type ExportParam struct {
 	Name     string `json:"name"`
 	Type     string `json:"type"`
@@ -47,6 +47,7 @@ type ExportParam struct {
 	Kind     string `json:"kind"`
 	Required bool   `json:"required"`
 	Doc      string `json:"doc"`
+	Regexp   bool   `json:"regexp,omitempty"`
 }
 
 // Export converts the table.
@@ -86,7 +87,7 @@ func exportFunc(f *Func) ExportValue {
 	for _, p := range f.Params {
 		ev.Params = append(ev.Params, ExportParam{
 			Name: p.Name, Type: p.Type, Default: p.Default, Kind: p.Kind.String(),
-			Required: p.Required(), Doc: p.Doc,
+			Required: p.Required(), Doc: p.Doc, Regexp: p.Regexp,
 		})
 	}
 	return ev

@@ -87,7 +87,7 @@ var globalFuncs = []*Func{
 	{Name: "assert_fails", Params: []Param{
 		arg("fn", "callable", "", "Function expected to fail."),
 		varargs("args", "any", "Positional arguments for `fn`."),
-		kwarg("match", "str|None", "None", "Regular expression (Go syntax) the error message must match."),
+		{Name: "match", Type: "str|None", Default: "None", Kind: KeywordOnly, Regexp: true, Doc: "Regular expression (Go syntax) the error message must match."},
 		varkwargs("kwargs", "any", "Keyword arguments for `fn`."),
 	}, Returns: "str", Doc: "Call `fn(*args, **kwargs)`, fail the test unless it fails, and return the error message. " +
 		"Replaces Python's `with pytest.raises(...)` and `try`/`except` around a step that must fail, e.g. " +

@@ -122,7 +122,7 @@ var machineType = &Type{
 
 		// Serial console.
 		{Name: "wait_for_console_text", Params: []Param{
-			arg("regex", "str", "", "Regular expression (Go syntax) searched in the console output."),
+			regexArg("regex", "Regular expression (Go syntax) searched in the console output."),
 			arg("timeout", typeOptionalTimeout, "None", "Seconds before giving up; None waits until the global timeout."),
 		}, Returns: "None", Doc: "Wait until the serial console output matches a regular expression. " +
 			"Output from before the call counts too, once; a match consumes it."},
@@ -166,7 +166,7 @@ var machineType = &Type{
 		}, Returns: "str", Doc: "Return the text shown on a virtual console of the guest."},
 		{Name: "wait_until_tty_matches", Params: []Param{
 			arg("tty", "int|str", "", "Virtual console number."),
-			arg("regexp", "str", "", "Regular expression (Go syntax)."),
+			regexArg("regexp", "Regular expression (Go syntax)."),
 			arg("timeout", typeTimeout, "900", docTimeout),
 		}, Returns: "None", Doc: "Wait until the text on a virtual console matches a regular expression."},
 		{Name: "dump_tty_contents", Params: []Param{
@@ -177,7 +177,7 @@ var machineType = &Type{
 		{Name: "get_screen_text_variants", Returns: "list[str]", Doc: "Read the display by optical character recognition several ways and return every reading. " +
 			"Needs `tesseract` on the host."},
 		{Name: "wait_for_text", Params: []Param{
-			arg("regex", "str", "", "Regular expression (Go syntax) searched in the screen text."),
+			regexArg("regex", "Regular expression (Go syntax) searched in the screen text."),
 			arg("timeout", typeTimeout, "900", docTimeout),
 		}, Returns: "None", Doc: "Wait until the text read off the display matches a regular expression. " +
 			"Needs `tesseract` on the host."},
@@ -186,7 +186,7 @@ var machineType = &Type{
 		}, Returns: "None", Doc: "Wait until the guest's X server accepts connections."},
 		{Name: "get_window_names", Returns: "list[str]", Doc: "Return the names of the guest's X11 windows (runs `xwininfo` in the guest)."},
 		{Name: "wait_for_window", Params: []Param{
-			arg("regexp", "str", "", "Regular expression (Go syntax) matched against window names."),
+			regexArg("regexp", "Regular expression (Go syntax) matched against window names."),
 			arg("timeout", typeTimeout, "900", docTimeout),
 		}, Returns: "None", Doc: "Wait until an X11 window whose name matches the regular expression exists."},
 

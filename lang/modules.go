@@ -9,29 +9,29 @@ var reModule = &Type{
 		"Flags are written inline, e.g. `(?i)` for case-insensitive and `(?m)` for multi-line.",
 	Methods: []*Func{
 		{Name: "search", Params: []Param{
-			arg("pattern", "str", "", "Regular expression."),
+			regexArg("pattern", "Regular expression."),
 			arg("string", "str", "", "Text to search."),
 		}, Returns: "Match|None", Doc: "Return the first match anywhere in the string, or None."},
 		{Name: "match", Params: []Param{
-			arg("pattern", "str", "", "Regular expression."),
+			regexArg("pattern", "Regular expression."),
 			arg("string", "str", "", "Text to match."),
 		}, Returns: "Match|None", Doc: "Return a match at the start of the string, or None."},
 		{Name: "fullmatch", Params: []Param{
-			arg("pattern", "str", "", "Regular expression."),
+			regexArg("pattern", "Regular expression."),
 			arg("string", "str", "", "Text to match."),
 		}, Returns: "Match|None", Doc: "Return a match of the whole string, or None."},
 		{Name: "findall", Params: []Param{
-			arg("pattern", "str", "", "Regular expression."),
+			regexArg("pattern", "Regular expression."),
 			arg("string", "str", "", "Text to search."),
 		}, Returns: "list", Doc: "Return every non-overlapping match: strings without groups, the group with one group, tuples of groups with several."},
 		{Name: "sub", Params: []Param{
-			arg("pattern", "str", "", "Regular expression."),
+			regexArg("pattern", "Regular expression."),
 			arg("repl", "str", "", "Replacement; `\\1` or `${1}` insert a group."),
 			arg("string", "str", "", "Text to edit."),
 			arg("count", "int", "0", "Maximum replacements; 0 replaces all."),
 		}, Returns: "str", Doc: "Return the string with matches replaced."},
 		{Name: "split", Params: []Param{
-			arg("pattern", "str", "", "Regular expression of the separator."),
+			regexArg("pattern", "Regular expression of the separator."),
 			arg("string", "str", "", "Text to split."),
 			arg("maxsplit", "int", "0", "Maximum splits; 0 splits everywhere."),
 		}, Returns: "list[str]", Doc: "Split the string at each match."},

@@ -23,6 +23,11 @@ func varkwargs(name, typ, doc string) Param {
 	return Param{Name: name, Type: typ, Kind: VarKeyword, Doc: doc}
 }
 
+// regexArg is a required string parameter holding a Go regular expression.
+func regexArg(name, doc string) Param {
+	return Param{Name: name, Type: "str", Kind: Positional, Doc: doc, Regexp: true}
+}
+
 // Types used by many entries.
 const (
 	typeTimeout         = "int|float"

@@ -32,6 +32,9 @@ type Param struct {
 	Default string
 	Kind    ParamKind
 	Doc     string
+	// Regexp marks a string parameter holding a Go regular expression;
+	// the linter compiles literal arguments.
+	Regexp bool
 }
 
 // Required reports whether a call must supply the parameter.

@@ -70,6 +70,9 @@ func checkFunc(t *testing.T, table *Table, where string, f *Func) {
 				t.Errorf("%s: required positional parameter after an optional one", pw)
 			}
 		}
+		if p.Regexp && p.Type != "str" && p.Type != "str|None" {
+			t.Errorf("%s: a regular expression parameter must be a string, not %s", pw, p.Type)
+		}
 		if p.Default != "" {
 			if _, err := syntax.ParseExpr("default", p.Default, 0); err != nil {
 				t.Errorf("%s: default %q is not a Starlark expression: %v", pw, p.Default, err)
