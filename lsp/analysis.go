@@ -1,0 +1,161 @@
+package lsp
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/vmt-dev/vmt/lang"
+	"go.starlark.net/resolve"
+	"go.starlark.net/syntax"
+)
+
+// analysis is what the server knows about one version of a script beyond
+// its text: the syntax tree with resolved names, the machine names and the
+// inferred types of the script's bindings.
+type analysis struct {
+	// tree is nil when no version of the script ever parsed.
+	tree *syntax.File
+	// treeText indexes the text tree was parsed from; its positions convert
+	// through it.
+	treeText *textIndex
+	// current is true when tree's lines are those of the analysed text
+	// (parsed as is, or with the broken lines blanked out).
+	current bool
+	typer   *typer
+	// machines are the script's machine names, sorted.
+	machines []string
+}
+
+// repairAttempts bounds how many broken lines are replaced before the
+// server falls back to the last tree that parsed.
+const repairAttempts = 3
+
+// analyse parses text, replacing the lines of up to repairAttempts syntax
+// errors by `pass` so that a half-typed line does not hide the rest of the
+// script; when that fails it keeps previous, the last analysis with a tree.
+func analyse(table *lang.Table, filename string, index *textIndex, machines []string, previous *analysis) *analysis {
+	a := &analysis{machines: machines}
+	lines := make([]string, index.lineCount())
+	for i := range lines {
+		lines[i] = index.line(i)
+	}
+	src := index.text
+	for attempt := 0; attempt <= repairAttempts; attempt++ {
+		tree, err := lang.FileOptions().Parse(filename, src, 0)
+		if err == nil {
+			a.tree, a.treeText, a.current = tree, index, true
+			break
+		}
+		var syntaxErr syntax.Error
+		if !errors.As(err, &syntaxErr) || attempt == repairAttempts {
+			break
+		}
+		line := int(syntaxErr.Pos.Line) - 1
+		if line < 0 || line >= len(lines) {
+			break
+		}
+		lines[line] = passLine(lines[line])
+		src = strings.Join(lines, "\n")
+	}
+	if a.tree == nil && previous != nil {
+		a.tree, a.treeText = previous.tree, previous.treeText
+	}
+	a.typer = newTyper(table, a.tree, machines)
+	return a
+}
+
+// passLine replaces a broken line by a `pass` at its indentation, which
+// keeps the lines of the block it is in, and the lines and columns of
+// every other line. The rest of the server reads positions of the
+// original text, so the replaced line must bind nothing.
+func passLine(line string) string {
+	indent := len(line) - len(strings.TrimLeft(line, " \t"))
+	return line[:indent] + "pass"
+}
+
+// newTyper resolves the tree's names and infers the types of the values
+// the script binds.
+func newTyper(table *lang.Table, tree *syntax.File, machines []string) *typer {
+	ty := &typer{
+		table:    table,
+		machines: make(map[string]bool, len(machines)),
+		bound:    map[string]string{},
+		defs:     map[string]*syntax.DefStmt{},
+	}
+	for _, m := range machines {
+		ty.machines[m] = true
+	}
+	if tree == nil {
+		return ty
+	}
+	// Every name counts as predeclared: undefined names are the linter's
+	// business, the server only needs the bindings.
+	everything := func(string) bool { return true }
+	// The resolver's errors are reported by the linter; the bindings it
+	// sets are all the server needs, and it sets them despite errors.
+	_ = resolve.File(tree, everything, lang.IsStarlarkBuiltin)
+	for _, stmt := range tree.Stmts {
+		if def, ok := stmt.(*syntax.DefStmt); ok {
+			ty.defs[def.Name.Name] = def
+		}
+	}
+	// Assignments are typed in source order; a second pass lets a name
+	// take its type from one assigned further down (in a function body).
+	// Parameters are left out: `def check(machine)` most likely takes a
+	// Machine, and its name must not hide the global.
+	for pass := 0; pass < 2; pass++ {
+		syntax.Walk(tree, func(n syntax.Node) bool {
+			switch n := n.(type) {
+			case *syntax.AssignStmt:
+				if n.Op == syntax.EQ {
+					ty.bind(n.LHS, ty.typeOf(chainOfExpr(n.RHS)))
+				}
+			case *syntax.ForStmt:
+				ty.bind(n.Vars, elementType(ty.typeOf(chainOfExpr(n.X))))
+			case *syntax.ForClause:
+				ty.bind(n.Vars, elementType(ty.typeOf(chainOfExpr(n.X))))
+			}
+			return true
+		})
+	}
+	return ty
+}
+
+// bind records that the script binds the name of lhs, with the given type
+// unless an earlier binding already gave it a type. Names bound to values
+// of different types keep the first.
+func (ty *typer) bind(lhs syntax.Expr, typ string) {
+	id, ok := lhs.(*syntax.Ident)
+	if !ok {
+		// Tuple targets: the names are bound, their types unknown.
+		syntax.Walk(lhs, func(n syntax.Node) bool {
+			if id, ok := n.(*syntax.Ident); ok {
+				if _, seen := ty.bound[id.Name]; !seen {
+					ty.bound[id.Name] = ""
+				}
+			}
+			return true
+		})
+		return
+	}
+	if ty.bound[id.Name] == "" {
+		ty.bound[id.Name] = typ
+	}
+}
+
+// paramIdent returns the name a def parameter binds: x, x=default, *x, **x.
+func paramIdent(p syntax.Expr) *syntax.Ident {
+	switch p := p.(type) {
+	case *syntax.Ident:
+		return p
+	case *syntax.BinaryExpr:
+		if id, ok := p.X.(*syntax.Ident); ok {
+			return id
+		}
+	case *syntax.UnaryExpr:
+		if id, ok := p.X.(*syntax.Ident); ok {
+			return id
+		}
+	}
+	return nil
+}
