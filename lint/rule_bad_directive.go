@@ -1,0 +1,16 @@
+package lint
+
+var ruleBadDirective = &Rule{
+	Name:     "bad-directive",
+	Severity: Warning,
+	Doc: "A `# vmt:` comment is not one the linter understands. The directives are " +
+		"`# vmt: machines=a,b` (the test's machines, for editors that know no flags) and " +
+		"`# vmt: disable=RULE[,RULE...]` (or `disable=all`), which silences rules on its line when " +
+		"written at the end of a line, on the next line when written on a line of its own, and in " +
+		"the whole file when written before the first statement.",
+	run: func(r *Rule, p *pass) {
+		for _, problem := range p.directives.problems {
+			p.report(r, problem.pos, problem.pos, "%s", problem.msg)
+		}
+	},
+}

@@ -1,0 +1,117 @@
+package lint
+
+import (
+	"go.starlark.net/resolve"
+	"go.starlark.net/syntax"
+)
+
+var ruleUnusedAssignment = &Rule{
+	Name:     "unused-assignment",
+	Severity: Warning,
+	Doc: "A value is assigned to a variable and assigned again by a later statement of the same " +
+		"block before anything reads it, so the first value is lost — typically a copy-pasted " +
+		"`out = machine.succeed(...)` whose check was forgotten. Only straight-line code is " +
+		"followed: an `if`, a loop or a call of a script function in between ends the search.",
+	run: func(r *Rule, p *pass) {
+		forEachBlock(p.file.Stmts, func(stmts []syntax.Stmt) {
+			for i, stmt := range stmts {
+				id, b := assignedIdent(stmt)
+				if b == nil || (b.Scope != resolve.Local && b.Scope != resolve.Global) || refersTo(stmt.(*syntax.AssignStmt).RHS, b) {
+					continue
+				}
+				if bi := p.bindings[b]; bi == nil || bi.uses == 0 {
+					continue // unused-variable reports it
+				}
+				for _, next := range stmts[i+1:] {
+					if nextID, nextB := assignedIdent(next); nextB == b {
+						if !refersTo(next.(*syntax.AssignStmt).RHS, b) {
+							p.reportNode(r, id, "the value assigned to %q is never read: line %d assigns it again", id.Name, syntax.Start(nextID).Line)
+						}
+						break
+					}
+					if refersTo(next, b) || !p.straightLine(next, b.Scope == resolve.Global) {
+						break
+					}
+				}
+			}
+		})
+	},
+}
+
+// assignedIdent returns the variable a plain `name = value` statement
+// assigns.
+func assignedIdent(stmt syntax.Stmt) (*syntax.Ident, *resolve.Binding) {
+	assign, ok := stmt.(*syntax.AssignStmt)
+	if !ok || assign.Op != syntax.EQ {
+		return nil, nil
+	}
+	id, ok := assign.LHS.(*syntax.Ident)
+	if !ok {
+		return nil, nil
+	}
+	return id, bindingOf(id)
+}
+
+// refersTo reports whether a node mentions the variable at all.
+func refersTo(n syntax.Node, b *resolve.Binding) bool {
+	found := false
+	syntax.Walk(n, func(n syntax.Node) bool {
+		if id, ok := n.(*syntax.Ident); ok && bindingOf(id) == b {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// straightLine reports whether control certainly goes from stmt to the next
+// statement without reading variables behind the linter's back: a simple
+// statement whose calls, when globals matter, are all API calls that call
+// no function argument.
+func (p *pass) straightLine(stmt syntax.Stmt, global bool) bool {
+	switch stmt.(type) {
+	case *syntax.ExprStmt, *syntax.AssignStmt:
+	default:
+		return false
+	}
+	if !global {
+		return true
+	}
+	safe := true
+	syntax.Walk(stmt, func(n syntax.Node) bool {
+		call, ok := n.(*syntax.CallExpr)
+		if !ok {
+			return safe
+		}
+		c := p.callInfoOf(call)
+		if c == nil {
+			safe = false
+			return false
+		}
+		for _, a := range c.args {
+			if containsCallable(a.param.Type) {
+				safe = false
+			}
+		}
+		return safe
+	})
+	return safe
+}
+
+// forEachBlock calls visit for a statement list and every list nested in it.
+func forEachBlock(stmts []syntax.Stmt, visit func([]syntax.Stmt)) {
+	visit(stmts)
+	for _, stmt := range stmts {
+		switch stmt := stmt.(type) {
+		case *syntax.IfStmt:
+			forEachBlock(stmt.True, visit)
+			forEachBlock(stmt.False, visit)
+		case *syntax.ForStmt:
+			forEachBlock(stmt.Body, visit)
+		case *syntax.WhileStmt:
+			forEachBlock(stmt.Body, visit)
+		case *syntax.DefStmt:
+			forEachBlock(stmt.Body, visit)
+		}
+	}
+}
