@@ -29,7 +29,7 @@ type pass struct {
 
 	bindings map[*resolve.Binding]*bindingInfo
 	// sites are the identifiers that bind a name rather than use it.
-	sites map[*syntax.Ident]siteKind
+	sites       map[*syntax.Ident]siteKind
 	calls       []*callInfo
 	callsByExpr map[*syntax.CallExpr]*callInfo
 	// types memoizes inferred binding types; "" while being computed.
