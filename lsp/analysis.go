@@ -26,19 +26,20 @@ type analysis struct {
 	machines []string
 }
 
-// repairAttempts bounds how many broken lines are replaced before the
-// server falls back to the last tree that parsed.
-const repairAttempts = 3
+// repairAttempts bounds how many times a broken line is replaced before
+// the server falls back to the last tree that parsed.
+const repairAttempts = 4
 
-// analyse parses text, replacing the lines of up to repairAttempts syntax
-// errors by `pass` so that a half-typed line does not hide the rest of the
-// script; when that fails it keeps previous, the last analysis with a tree.
+// analyse parses text, replacing broken lines by `pass` so that a
+// half-typed line does not hide the rest of the script; when that fails it
+// keeps previous, the last analysis with a tree.
 func analyse(table *lang.Table, filename string, index *textIndex, machines []string, previous *analysis) *analysis {
 	a := &analysis{machines: machines}
-	lines := make([]string, index.lineCount())
-	for i := range lines {
-		lines[i] = index.line(i)
+	original := make([]string, index.lineCount())
+	for i := range original {
+		original[i] = index.line(i)
 	}
+	lines := append([]string(nil), original...)
 	src := index.text
 	for attempt := 0; attempt <= repairAttempts; attempt++ {
 		tree, err := lang.FileOptions().Parse(filename, src, 0)
@@ -54,6 +55,15 @@ func analyse(table *lang.Table, filename string, index *textIndex, machines []st
 		if line < 0 || line >= len(lines) {
 			break
 		}
+		if lines[line] != original[line] {
+			// Still broken after its repair: the error is reported on the
+			// line after the one that breaks it (`machine.` then a name).
+			lines[line] = original[line]
+			line = previousCodeLine(lines, line)
+			if line < 0 {
+				break
+			}
+		}
 		lines[line] = passLine(lines[line])
 		src = strings.Join(lines, "\n")
 	}
@@ -62,6 +72,17 @@ func analyse(table *lang.Table, filename string, index *textIndex, machines []st
 	}
 	a.typer = newTyper(table, a.tree, machines)
 	return a
+}
+
+// previousCodeLine returns the nearest line before line holding more than
+// blanks and a comment, or -1.
+func previousCodeLine(lines []string, line int) int {
+	for i := line - 1; i >= 0; i-- {
+		if code := strings.TrimSpace(lines[i]); code != "" && !strings.HasPrefix(code, "#") {
+			return i
+		}
+	}
+	return -1
 }
 
 // passLine replaces a broken line by a `pass` at its indentation, which

@@ -45,6 +45,7 @@ type testClient struct {
 
 	notifications chan rpcMessage
 	served        chan error
+	initialized   bool
 }
 
 // testURI is the document most tests open.
@@ -53,8 +54,31 @@ const testURI = "file:///tests/script.star"
 // testTimeout bounds every wait for the server.
 const testTimeout = 10 * time.Second
 
-// startServer serves a new server on a pipe and initializes it.
+// startServer serves a new server on a pipe and initializes it as a
+// client with hierarchical document symbols.
 func startServer(t *testing.T, opts Options) *testClient {
+	t.Helper()
+	hierarchical := true
+	return startServerWith(t, opts, protocol.ClientCapabilities{TextDocument: &protocol.TextDocumentClientCapabilities{
+		DocumentSymbol: &protocol.DocumentSymbolClientCapabilities{HierarchicalDocumentSymbolSupport: &hierarchical},
+	}})
+}
+
+// startServerWith is startServer for a client with the given capabilities.
+func startServerWith(t *testing.T, opts Options, capabilities protocol.ClientCapabilities) *testClient {
+	t.Helper()
+	c := connect(t, opts)
+	var result protocol.InitializeResult
+	if err := c.call("initialize", protocol.InitializeParams{Capabilities: capabilities}, &result); err != nil {
+		t.Fatalf("initialize: %v", err.Message)
+	}
+	c.notify("initialized", struct{}{})
+	c.initialized = true
+	return c
+}
+
+// connect serves a new server on a pipe, not initialized yet.
+func connect(t *testing.T, opts Options) *testClient {
 	t.Helper()
 	if opts.DiagnosticsDelay == 0 {
 		opts.DiagnosticsDelay = time.Millisecond
@@ -70,33 +94,31 @@ func startServer(t *testing.T, opts Options) *testClient {
 	go func() { c.served <- Serve(context.Background(), serverEnd, opts, nil) }()
 	go c.readLoop()
 	t.Cleanup(c.close)
-	hierarchical := true
-	var result protocol.InitializeResult
-	if err := c.call("initialize", protocol.InitializeParams{
-		Capabilities: protocol.ClientCapabilities{TextDocument: &protocol.TextDocumentClientCapabilities{
-			DocumentSymbol: &protocol.DocumentSymbolClientCapabilities{HierarchicalDocumentSymbolSupport: &hierarchical},
-		}},
-	}, &result); err != nil {
-		t.Fatalf("initialize: %v", err.Message)
-	}
-	c.notify("initialized", struct{}{})
 	return c
 }
 
-// close shuts the server down properly and checks that Serve returned
-// without error.
+// close ends the session: properly, with shutdown and exit, when the
+// client initialized the server, by hanging up otherwise. Serve must
+// return, with an error only in the second case.
 func (c *testClient) close() {
-	if err := c.call("shutdown", nil, nil); err != nil {
-		c.t.Errorf("shutdown: %s", err.Message)
+	if c.initialized {
+		if err := c.call("shutdown", nil, nil); err != nil {
+			c.t.Errorf("shutdown: %s", err.Message)
+		}
+		c.notify("exit", nil)
+	} else {
+		c.conn.Close()
 	}
-	c.notify("exit", nil)
 	select {
 	case err := <-c.served:
-		if err != nil {
+		if c.initialized && err != nil {
 			c.t.Errorf("Serve returned %v after shutdown and exit", err)
 		}
+		if !c.initialized && err != ErrNoShutdown {
+			c.t.Errorf("Serve returned %v after the client hung up, want ErrNoShutdown", err)
+		}
 	case <-time.After(testTimeout):
-		c.t.Errorf("Serve did not return after exit")
+		c.t.Errorf("Serve did not return after the session ended")
 	}
 	c.conn.Close()
 }

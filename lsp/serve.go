@@ -84,6 +84,8 @@ func (s *Server) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 		return nil, nil
 	case s.shutdownRequested:
 		return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidRequest, Message: req.Method + " after shutdown: only exit is accepted now"}
+	case req.Method == "initialize" && s.handler.IsInitialized():
+		return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidRequest, Message: "initialize was already sent: a connection is initialized once"}
 	case req.Method != "initialize" && !s.handler.IsInitialized():
 		return nil, &jsonrpc2.Error{Code: codeServerNotInitialized, Message: req.Method + " before initialize: send initialize first"}
 	}

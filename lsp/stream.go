@@ -70,9 +70,12 @@ type framingError string
 
 func (e framingError) Error() string { return string(e) }
 
-// readBody reads one header block and the body it announces.
+// readBody reads one header block and the body it announces. A bad
+// header is reported after the whole block is read, so that the next
+// message starts where it should.
 func (s *stream) readBody() ([]byte, error) {
 	length := -1
+	var bad framingError
 	for {
 		line, err := s.r.ReadString('\n')
 		if err != nil {
@@ -83,21 +86,24 @@ func (s *stream) readBody() ([]byte, error) {
 			break
 		}
 		name, value, ok := strings.Cut(line, ":")
-		if !ok {
-			return nil, framingError(fmt.Sprintf("header line %q has no colon: send \"Content-Length: N\" and an empty line before each message", line))
-		}
-		if strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
+		switch {
+		case !ok:
+			bad = framingError(fmt.Sprintf("header line %q has no colon: send \"Content-Length: N\" and an empty line before each message", line))
+		case strings.EqualFold(strings.TrimSpace(name), "Content-Length"):
 			n, err := strconv.Atoi(strings.TrimSpace(value))
 			if err != nil || n < 0 {
-				return nil, framingError(fmt.Sprintf("Content-Length %q is not a byte count", strings.TrimSpace(value)))
+				bad = framingError(fmt.Sprintf("Content-Length %q is not a byte count", strings.TrimSpace(value)))
+				continue
 			}
 			length = n
 		}
 	}
-	if length < 0 {
+	switch {
+	case bad != "":
+		return nil, bad
+	case length < 0:
 		return nil, framingError("message has no Content-Length header")
-	}
-	if length > maxMessageSize {
+	case length > maxMessageSize:
 		// The body cannot be skipped without reading it all: give up.
 		return nil, fmt.Errorf("message of %d bytes exceeds the %d byte limit", length, maxMessageSize)
 	}
