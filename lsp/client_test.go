@@ -260,8 +260,23 @@ func (c *testClient) open(uri, text string) {
 	}})
 }
 
+// published is what publishDiagnostics carries. glsp's own type cannot be
+// used: its IntegerOrString loses the code when decoding.
+type published struct {
+	URI         string `json:"uri"`
+	Version     *int   `json:"version"`
+	Diagnostics []struct {
+		Range    protocol.Range `json:"range"`
+		Severity int            `json:"severity"`
+		Code     string         `json:"code"`
+		Source   string         `json:"source"`
+		Message  string         `json:"message"`
+		Tags     []int          `json:"tags"`
+	} `json:"diagnostics"`
+}
+
 // diagnostics waits for the next diagnostics published for uri.
-func (c *testClient) diagnostics(uri string) protocol.PublishDiagnosticsParams {
+func (c *testClient) diagnostics(uri string) published {
 	c.t.Helper()
 	deadline := time.After(testTimeout)
 	for {
@@ -273,7 +288,7 @@ func (c *testClient) diagnostics(uri string) protocol.PublishDiagnosticsParams {
 			if msg.Method != protocol.ServerTextDocumentPublishDiagnostics {
 				continue
 			}
-			var params protocol.PublishDiagnosticsParams
+			var params published
 			if err := json.Unmarshal(msg.Params, &params); err != nil {
 				c.t.Fatalf("decoding diagnostics: %v", err)
 			}

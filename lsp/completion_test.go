@@ -12,12 +12,19 @@ import (
 // testMachines are the machine names the feature cases see from outside.
 var testMachines = []string{"server", "client"}
 
-// TestCompletion runs testdata/completion.star. Words: +label must be
-// offered, -label must not, members=Type means exactly the members of
-// that type, first=label is the first item, empty means no item.
+// TestCompletion runs testdata/completion.star with machine names from
+// outside and testdata/completion_directive.star without. Words: +label
+// must be offered, -label must not, members=Type means exactly the
+// members of that type, first=label is the first item, empty means no
+// item.
 func TestCompletion(t *testing.T) {
-	c := startServer(t, Options{Machines: testMachines})
-	for i, tc := range loadCases(t, "testdata/completion.star") {
+	runCompletionCases(t, "testdata/completion.star", Options{Machines: testMachines})
+	runCompletionCases(t, "testdata/completion_directive.star", Options{})
+}
+
+func runCompletionCases(t *testing.T, path string, opts Options) {
+	c := startServer(t, opts)
+	for i, tc := range loadCases(t, path) {
 		uri := caseURI(i)
 		c.open(uri, tc.text)
 		var items []protocol.CompletionItem

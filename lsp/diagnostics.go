@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -83,7 +84,7 @@ func (d *diagnostics) schedule(doc *snapshot, delay time.Duration) {
 
 // lint publishes doc's findings unless doc changed or closed meanwhile.
 func (d *diagnostics) lint(doc *snapshot) {
-	findings := lint.File(uriFilename(doc.uri), []byte(doc.text.text), lint.Config{Machines: d.srv.machines})
+	findings := lint.File(uriFilename(doc.uri), []byte(doc.text.text), d.srv.lintConfig())
 	list := make([]protocol.Diagnostic, 0, len(findings))
 	for _, f := range findings {
 		list = append(list, toDiagnostic(doc.text, f))
@@ -141,7 +142,7 @@ func toDiagnostic(text *textIndex, f lint.Finding) protocol.Diagnostic {
 		end = text.starlarkOffset(f.End.Line, f.End.Col)
 	}
 	if end <= start {
-		end = wordEnd(text, start)
+		start, end = visibleRange(text, start)
 	}
 	severity := protocol.DiagnosticSeverityError
 	switch f.Severity {
@@ -157,13 +158,35 @@ func toDiagnostic(text *textIndex, f lint.Finding) protocol.Diagnostic {
 		Code:     &protocol.IntegerOrString{Value: f.Rule},
 		Source:   &source,
 		Message:  f.Message,
+		Tags:     diagnosticTags[f.Rule],
 	}
 }
 
-// wordEnd gives a finding without an end a visible range: the name at
-// start, or one character, never past the line's end.
-func wordEnd(text *textIndex, start int) int {
-	_, lineEnd := text.lineBounds(text.lineOf(start))
+// diagnosticTags let editors strike out deprecated calls and fade code
+// that does nothing, as they do for other languages.
+var diagnosticTags = map[string][]protocol.DiagnosticTag{
+	"deprecated":        {protocol.DiagnosticTagDeprecated},
+	"unused-variable":   {protocol.DiagnosticTagUnnecessary},
+	"unused-assignment": {protocol.DiagnosticTagUnnecessary},
+	"unreachable-code":  {protocol.DiagnosticTagUnnecessary},
+}
+
+// visibleRange gives a finding without an end a visible range: the name
+// at start, or one character, never past the line's end. A finding at the
+// start of an empty line (the parser stopping at the end of the script)
+// moves to the last character of the code before it.
+func visibleRange(text *textIndex, start int) (int, int) {
+	line := text.lineOf(start)
+	if lineStart, lineEnd := text.lineBounds(line); lineStart == lineEnd {
+		for prev := line - 1; prev >= 0; prev-- {
+			prevStart, prevEnd := text.lineBounds(prev)
+			if code := strings.TrimRight(text.text[prevStart:prevEnd], " \t"); code != "" {
+				_, size := utf8.DecodeLastRuneInString(code)
+				return prevStart + len(code) - size, prevStart + len(code)
+			}
+		}
+	}
+	_, lineEnd := text.lineBounds(line)
 	end := start
 	for end < lineEnd && isIdentPart(text.text[end]) {
 		end++
@@ -172,5 +195,5 @@ func wordEnd(text *textIndex, start int) int {
 		_, size := utf8.DecodeRuneInString(text.text[end:lineEnd])
 		end += size
 	}
-	return end
+	return start, end
 }

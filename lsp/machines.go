@@ -1,16 +1,31 @@
 package lsp
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/vmt-dev/vmt/lang"
+	"github.com/vmt-dev/vmt/lint"
+)
 
 // machineAlias is the global naming the only machine of a test. The server
 // treats it as a Machine whatever the script says, so that completion
 // works in a script whose machines come from start scripts it cannot see.
 const machineAlias = "machine"
 
-// machinesOf returns the machine names of a document, resolved the way
-// `vmt lint` resolves them.
+// machinesOf returns the globals naming the machines of a document, from
+// the names `vmt lint` resolves: the server's --machines or else the
+// script's `# vmt: machines=a,b` directive, and the machines it creates.
 func (s *Server) machinesOf(doc *snapshot) []string {
-	names := append([]string(nil), s.machines...)
-	sort.Strings(names)
-	return names
+	names := lint.MachineNames([]byte(doc.text.text), s.lintConfig())
+	idents := make([]string, len(names))
+	for i, name := range names {
+		idents[i] = lang.MachineIdent(name)
+	}
+	sort.Strings(idents)
+	return idents
+}
+
+// lintConfig is what the linter is told besides the script.
+func (s *Server) lintConfig() lint.Config {
+	return lint.Config{Machines: s.machines, Table: s.table}
 }
