@@ -14,37 +14,18 @@ var ruleNoEffect = &Rule{
 		"A string literal as the first statement of the file or of a function is a docstring and " +
 		"is allowed.",
 	run: func(r *Rule, p *pass) {
-		forEachBlock(p.file.Stmts, func(stmts []syntax.Stmt) {
+		forEachBlock(p.file, func(stmts []syntax.Stmt, body bool) {
 			for i, stmt := range stmts {
 				es, ok := stmt.(*syntax.ExprStmt)
 				if !ok {
 					continue
 				}
-				if msg := p.noEffect(es.X, i == 0 && p.isDocstringBlock(stmts)); msg != "" {
+				if msg := p.noEffect(es.X, i == 0 && body); msg != "" {
 					p.reportNode(r, es.X, "%s", msg)
 				}
 			}
 		})
 	},
-}
-
-// isDocstringBlock reports whether stmts is the file or a function body,
-// whose first string literal documents it.
-func (p *pass) isDocstringBlock(stmts []syntax.Stmt) bool {
-	if len(stmts) == 0 {
-		return false
-	}
-	if len(p.file.Stmts) > 0 && p.file.Stmts[0] == stmts[0] {
-		return true
-	}
-	isBody := false
-	syntax.Walk(p.file, func(n syntax.Node) bool {
-		if def, ok := n.(*syntax.DefStmt); ok && len(def.Body) > 0 && def.Body[0] == stmts[0] {
-			isBody = true
-		}
-		return !isBody
-	})
-	return isBody
 }
 
 // noEffect explains why an expression statement does nothing, or returns

@@ -12,7 +12,7 @@ var ruleUnreachableCode = &Rule{
 		"`if` whose branches all end that way, so they never run. A test step placed there is " +
 		"silently skipped.",
 	run: func(r *Rule, p *pass) {
-		forEachBlock(p.file.Stmts, func(stmts []syntax.Stmt) {
+		forEachBlock(p.file, func(stmts []syntax.Stmt, _ bool) {
 			for i, stmt := range stmts[:max(len(stmts)-1, 0)] {
 				if p.terminates(stmt) {
 					start := syntax.Start(stmts[i+1])

@@ -13,7 +13,7 @@ var ruleUnusedAssignment = &Rule{
 		"`out = machine.succeed(...)` whose check was forgotten. Only straight-line code is " +
 		"followed: an `if`, a loop or a call of a script function in between ends the search.",
 	run: func(r *Rule, p *pass) {
-		forEachBlock(p.file.Stmts, func(stmts []syntax.Stmt) {
+		forEachBlock(p.file, func(stmts []syntax.Stmt, _ bool) {
 			for i, stmt := range stmts {
 				id, b := assignedIdent(stmt)
 				if b == nil || (b.Scope != resolve.Local && b.Scope != resolve.Global) || refersTo(stmt.(*syntax.AssignStmt).RHS, b) {
@@ -98,20 +98,26 @@ func (p *pass) straightLine(stmt syntax.Stmt, global bool) bool {
 	return safe
 }
 
-// forEachBlock calls visit for a statement list and every list nested in it.
-func forEachBlock(stmts []syntax.Stmt, visit func([]syntax.Stmt)) {
-	visit(stmts)
-	for _, stmt := range stmts {
-		switch stmt := stmt.(type) {
-		case *syntax.IfStmt:
-			forEachBlock(stmt.True, visit)
-			forEachBlock(stmt.False, visit)
-		case *syntax.ForStmt:
-			forEachBlock(stmt.Body, visit)
-		case *syntax.WhileStmt:
-			forEachBlock(stmt.Body, visit)
-		case *syntax.DefStmt:
-			forEachBlock(stmt.Body, visit)
+// forEachBlock calls visit for the file's statements and every statement
+// list nested in them; body is true for the file and function bodies,
+// whose first string literal is a docstring.
+func forEachBlock(file *syntax.File, visit func(stmts []syntax.Stmt, body bool)) {
+	var walk func(stmts []syntax.Stmt, body bool)
+	walk = func(stmts []syntax.Stmt, body bool) {
+		visit(stmts, body)
+		for _, stmt := range stmts {
+			switch stmt := stmt.(type) {
+			case *syntax.IfStmt:
+				walk(stmt.True, false)
+				walk(stmt.False, false)
+			case *syntax.ForStmt:
+				walk(stmt.Body, false)
+			case *syntax.WhileStmt:
+				walk(stmt.Body, false)
+			case *syntax.DefStmt:
+				walk(stmt.Body, true)
+			}
 		}
 	}
+	walk(file.Stmts, true)
 }

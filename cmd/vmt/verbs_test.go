@@ -24,12 +24,16 @@ func runVerb(t *testing.T, stdin string, args ...string) (stdout, stderr string,
 	code = exitOK
 	if err != nil {
 		var ee *exitError
-		if errors.As(err, &ee) {
+		switch {
+		case errors.As(err, &ee):
 			code = ee.code
-		} else {
+			if ee.err != nil {
+				errOut.WriteString(ee.err.Error())
+			}
+		default:
 			code = exitUsage
+			errOut.WriteString(err.Error())
 		}
-		errOut.WriteString(err.Error())
 	}
 	return out.String(), errOut.String(), code
 }
