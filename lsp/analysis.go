@@ -19,11 +19,19 @@ type analysis struct {
 	// through it.
 	treeText *textIndex
 	// current is true when tree's lines are those of the analysed text
-	// (parsed as is, or with the broken lines blanked out).
+	// (parsed as is, or with broken lines replaced).
 	current bool
 	typer   *typer
-	// machines are the script's machine names, sorted.
-	machines []string
+	// machines are the globals of the script's machines, sorted, and
+	// machineSources the lines they were resolved from.
+	machines       []string
+	machineSources string
+}
+
+// matches reports whether the tree's positions are those of text, which
+// is false for the tree of an earlier version.
+func (a *analysis) matches(text *textIndex) bool {
+	return a.current && a.treeText == text
 }
 
 // repairAttempts bounds how many times a broken line is replaced before
@@ -33,8 +41,9 @@ const repairAttempts = 4
 // analyse parses text, replacing broken lines by `pass` so that a
 // half-typed line does not hide the rest of the script; when that fails it
 // keeps previous, the last analysis with a tree.
-func analyse(table *lang.Table, filename string, index *textIndex, machines []string, previous *analysis) *analysis {
-	a := &analysis{machines: machines}
+func analyse(srv *Server, filename string, index *textIndex, previous *analysis) *analysis {
+	a := &analysis{}
+	a.machines, a.machineSources = srv.machinesOf(index, previous)
 	original := make([]string, index.lineCount())
 	for i := range original {
 		original[i] = index.line(i)
@@ -70,7 +79,7 @@ func analyse(table *lang.Table, filename string, index *textIndex, machines []st
 	if a.tree == nil && previous != nil {
 		a.tree, a.treeText = previous.tree, previous.treeText
 	}
-	a.typer = newTyper(table, a.tree, machines)
+	a.typer = newTyper(srv.table, a.tree, a.machines)
 	return a
 }
 

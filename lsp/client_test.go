@@ -36,7 +36,7 @@ type rpcError struct {
 
 // testClient is a minimal LSP client.
 type testClient struct {
-	t    *testing.T
+	t    testing.TB
 	conn net.Conn
 
 	mu      sync.Mutex
@@ -56,7 +56,7 @@ const testTimeout = 10 * time.Second
 
 // startServer serves a new server on a pipe and initializes it as a
 // client with hierarchical document symbols.
-func startServer(t *testing.T, opts Options) *testClient {
+func startServer(t testing.TB, opts Options) *testClient {
 	t.Helper()
 	hierarchical := true
 	return startServerWith(t, opts, protocol.ClientCapabilities{TextDocument: &protocol.TextDocumentClientCapabilities{
@@ -65,7 +65,7 @@ func startServer(t *testing.T, opts Options) *testClient {
 }
 
 // startServerWith is startServer for a client with the given capabilities.
-func startServerWith(t *testing.T, opts Options, capabilities protocol.ClientCapabilities) *testClient {
+func startServerWith(t testing.TB, opts Options, capabilities protocol.ClientCapabilities) *testClient {
 	t.Helper()
 	c := connect(t, opts)
 	var result protocol.InitializeResult
@@ -78,7 +78,7 @@ func startServerWith(t *testing.T, opts Options, capabilities protocol.ClientCap
 }
 
 // connect serves a new server on a pipe, not initialized yet.
-func connect(t *testing.T, opts Options) *testClient {
+func connect(t testing.TB, opts Options) *testClient {
 	t.Helper()
 	if opts.DiagnosticsDelay == 0 {
 		opts.DiagnosticsDelay = time.Millisecond

@@ -21,10 +21,11 @@ func (s *Server) completion(_ *glsp.Context, params *protocol.CompletionParams) 
 		return nil, err
 	}
 	offset := doc.text.offset(params.Position)
-	cur := scanTo(doc.text.text, offset)
-	items := []protocol.CompletionItem{}
+	a := doc.recentAnalysis(s)
+	cur := scanTo(doc.text.text, a.scanStart(doc.text, offset), offset)
+	var items itemList
 	if cur.inert {
-		return items, nil
+		return items.encode(), nil
 	}
 	n := len(cur.tokens)
 	// The name being typed is what the items replace.
@@ -34,44 +35,30 @@ func (s *Server) completion(_ *glsp.Context, params *protocol.CompletionParams) 
 	if n > 0 {
 		switch last := cur.tokens[n-1]; {
 		case last.text == ".":
-			a := doc.analyse(s)
-			return memberItems(s.table, a.typer.typeOf(cur.chainBefore(n-1))), nil
+			items.add(s.memberItems[a.typer.typeOf(cur.chainBefore(n-1))]...)
+			return items.encode(), nil
 		case last.kind == tokNumber && last.end == offset, last.text == "def":
 			// A number is being typed, or a new function named.
-			return items, nil
-		}
-	}
-	a := doc.analyse(s)
-	seen := map[string]bool{}
-	add := func(item protocol.CompletionItem) {
-		if !seen[item.Label] {
-			seen[item.Label] = true
-			items = append(items, item)
+			return items.encode(), nil
 		}
 	}
 	if c := cur.innermostCall(); c != nil && n > 0 && (n-1 == c.frame.at || cur.tokens[n-1].text == ",") {
-		for _, item := range keywordArgumentItems(a, c) {
-			add(item)
-		}
+		items.add(encodeItems(keywordArgumentItems(a, c))...)
 	}
-	for _, item := range scriptNameItems(a, doc.text.position(offset)) {
-		add(item)
-	}
+	items.add(encodeItems(scriptNameItems(a, doc.text, offset))...)
 	for _, m := range a.machines {
-		add(machineItem(m))
+		items.add(encodeItem(machineItem(m)))
 	}
 	if len(a.machines) == 1 {
-		add(machineItem(machineAlias))
+		items.add(encodeItem(machineItem(machineAlias)))
 	}
-	for _, item := range s.globalItems {
-		add(item)
-	}
-	return items, nil
+	items.add(s.globalItems...)
+	return items.encode(), nil
 }
 
 // globalCompletionItems are the table's globals, Starlark's builtins and
 // the keywords.
-func globalCompletionItems(table *lang.Table) []protocol.CompletionItem {
+func globalCompletionItems(table *lang.Table) []encodedItem {
 	var items []protocol.CompletionItem
 	for _, f := range table.Funcs {
 		items = append(items, funcItem(nil, f))
@@ -94,7 +81,7 @@ func globalCompletionItems(table *lang.Table) []protocol.CompletionItem {
 	for _, k := range keywords {
 		items = append(items, protocol.CompletionItem{Label: k, Kind: &keyword})
 	}
-	return items
+	return encodeItems(items)
 }
 
 func funcItem(owner *lang.Type, f *lang.Func) protocol.CompletionItem {
@@ -111,14 +98,19 @@ func funcItem(owner *lang.Type, f *lang.Func) protocol.CompletionItem {
 	return item
 }
 
-// memberItems are the methods and attributes of a type; none when the type
-// is unknown, since guessing would offer wrong names.
-func memberItems(table *lang.Table, typ string) []protocol.CompletionItem {
-	items := []protocol.CompletionItem{}
-	ty := table.Type(typ)
-	if ty == nil {
-		return items
+// memberCompletionItems are the methods and attributes of each type, by
+// type name. An unknown type has none, since guessing would offer wrong
+// names.
+func memberCompletionItems(table *lang.Table) map[string][]encodedItem {
+	members := map[string][]encodedItem{}
+	for _, ty := range table.Types {
+		members[ty.Name] = encodeItems(typeMemberItems(ty))
 	}
+	return members
+}
+
+func typeMemberItems(ty *lang.Type) []protocol.CompletionItem {
+	items := []protocol.CompletionItem{}
 	for _, m := range ty.Methods {
 		items = append(items, funcItem(ty, m))
 	}
@@ -199,13 +191,13 @@ func isStarParam(p syntax.Expr) bool {
 
 // scriptNameItems are the names the script binds: the locals of the
 // function the cursor is in, then the globals.
-func scriptNameItems(a *analysis, pos protocol.Position) []protocol.CompletionItem {
+func scriptNameItems(a *analysis, text *textIndex, offset int) []protocol.CompletionItem {
 	if a.tree == nil {
 		return nil
 	}
 	var items []protocol.CompletionItem
-	if a.current {
-		if fn := enclosingFunction(a.tree, int(pos.Line)+1); fn != nil {
+	if a.matches(text) {
+		if fn := enclosingFunction(a.tree, text.lineOf(offset)+1); fn != nil {
 			for _, b := range fn.Locals {
 				items = append(items, a.bindingItem(b))
 			}

@@ -44,12 +44,12 @@ type cursor struct {
 	frames []frame
 }
 
-// scanTo scans text up to offset.
-func scanTo(text string, offset int) *cursor {
+// scanTo scans text from a statement's start up to offset.
+func scanTo(text string, from, offset int) *cursor {
 	c := &cursor{}
 	s := text[:offset]
 	lineStart := true
-	for i := 0; i < len(s); {
+	for i := from; i < len(s); {
 		ch := s[i]
 		if lineStart {
 			lineStart = false

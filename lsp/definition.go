@@ -16,11 +16,11 @@ func (s *Server) definition(_ *glsp.Context, params *protocol.DefinitionParams) 
 	if err != nil {
 		return nil, err
 	}
-	t := targetAt(doc.text, doc.text.offset(params.Position))
+	a := doc.analyse(s)
+	t := targetAt(a, doc.text, doc.text.offset(params.Position))
 	if t == nil || t.receiver != nil || t.keyword {
 		return nil, nil
 	}
-	a := doc.analyse(s)
 	b := a.bindingOf(doc.text, t)
 	if b == nil {
 		b = a.globalBinding(t.name)

@@ -15,21 +15,26 @@ type snapshot struct {
 	text    *textIndex
 
 	mu sync.Mutex
-	// analysis is computed on first use; lastGood is the newest analysis of
-	// an earlier version that had a tree, for when this one does not parse.
+	// analysis is computed once, in the background after an edit or on
+	// first use. previous is the newest analysis of an earlier version
+	// when this snapshot was made: its tree stands in when this version
+	// does not parse, and requests that tolerate it use it while this
+	// version's analysis is still running.
 	analysis *analysis
-	lastGood *analysis
+	previous *analysis
 }
 
 // documents holds the open documents. Handlers run one at a time, but the
-// diagnostics goroutines read snapshots too.
+// diagnostics and analysis goroutines read snapshots too.
 type documents struct {
 	mu   sync.Mutex
 	open map[protocol.DocumentUri]*snapshot
+	// analysing marks the documents with an analysis goroutine running.
+	analysing map[protocol.DocumentUri]bool
 }
 
 func newDocuments() *documents {
-	return &documents{open: map[protocol.DocumentUri]*snapshot{}}
+	return &documents{open: map[protocol.DocumentUri]*snapshot{}, analysing: map[protocol.DocumentUri]bool{}}
 }
 
 // get returns the current snapshot of an open document.
@@ -72,15 +77,41 @@ func (d *documents) isCurrent(s *snapshot, then func()) bool {
 	return true
 }
 
+// analyseInBackground analyses the current snapshot of a document on a
+// goroutine, one at a time per document: when the document changed
+// meanwhile, the goroutine goes on with the newest snapshot, skipping the
+// versions in between.
+func (d *documents) analyseInBackground(srv *Server, uri protocol.DocumentUri) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.analysing[uri] {
+		return
+	}
+	d.analysing[uri] = true
+	go func() {
+		for {
+			d.mu.Lock()
+			doc, ok := d.open[uri]
+			if !ok || doc.finished() != nil {
+				delete(d.analysing, uri)
+				d.mu.Unlock()
+				return
+			}
+			d.mu.Unlock()
+			doc.analyse(srv)
+		}
+	}()
+}
+
 // next makes the snapshot following s with the given text.
 func (s *snapshot) next(version protocol.Integer, text string) *snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lastGood := s.lastGood
-	if s.analysis != nil && s.analysis.tree != nil {
-		lastGood = s.analysis
+	previous := s.previous
+	if s.analysis != nil {
+		previous = s.analysis
 	}
-	return &snapshot{uri: s.uri, version: version, text: newTextIndex(text), lastGood: lastGood}
+	return &snapshot{uri: s.uri, version: version, text: newTextIndex(text), previous: previous}
 }
 
 // analyse returns the snapshot's analysis, computing it the first time.
@@ -88,8 +119,32 @@ func (s *snapshot) analyse(srv *Server) *analysis {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.analysis == nil {
-		machines := srv.machinesOf(s)
-		s.analysis = analyse(srv.table, uriFilename(s.uri), s.text, machines, s.lastGood)
+		s.analysis = analyse(srv, uriFilename(s.uri), s.text, s.previous)
 	}
 	return s.analysis
+}
+
+// finished returns the snapshot's analysis if it is computed, nil if not
+// or while it is being computed.
+func (s *snapshot) finished() *analysis {
+	if !s.mu.TryLock() {
+		return nil
+	}
+	defer s.mu.Unlock()
+	return s.analysis
+}
+
+// recentAnalysis returns this version's analysis when it is ready and
+// otherwise the previous version's, so that completion, hover and
+// signature help answer at once while someone types; the background
+// analysis catches up. Their results check analysis.matches before they
+// use positions of the tree.
+func (s *snapshot) recentAnalysis(srv *Server) *analysis {
+	if a := s.finished(); a != nil {
+		return a
+	}
+	if s.previous != nil {
+		return s.previous
+	}
+	return s.analyse(srv)
 }

@@ -18,11 +18,12 @@ func (s *Server) hover(_ *glsp.Context, params *protocol.HoverParams) (*protocol
 	if err != nil {
 		return nil, err
 	}
-	t := targetAt(doc.text, doc.text.offset(params.Position))
+	a := doc.recentAnalysis(s)
+	t := targetAt(a, doc.text, doc.text.offset(params.Position))
 	if t == nil {
 		return nil, nil
 	}
-	md := s.hoverMarkdown(doc.analyse(s), doc.text, t)
+	md := s.hoverMarkdown(a, doc.text, t)
 	if md == "" {
 		return nil, nil
 	}

@@ -33,9 +33,10 @@ type Server struct {
 	docs     *documents
 	diags    *diagnostics
 	handler  protocol.Handler
-	// globalItems are the completion items that do not depend on the
-	// script, built once.
-	globalItems []protocol.CompletionItem
+	// globalItems and memberItems are the completion items that do not
+	// depend on the script, built once.
+	globalItems []encodedItem
+	memberItems map[string][]encodedItem
 
 	// Set by initialize and shutdown, read by later requests; glsp serves
 	// one message at a time, so no lock is needed.
@@ -54,6 +55,7 @@ func newServer(opts Options) *Server {
 	}
 	s.diags = newDiagnostics(s, delay)
 	s.globalItems = globalCompletionItems(s.table)
+	s.memberItems = memberCompletionItems(s.table)
 	s.handler = protocol.Handler{
 		Initialize:    s.initialize,
 		Initialized:   func(*glsp.Context, *protocol.InitializedParams) error { return nil },

@@ -34,7 +34,9 @@ func (s *Server) signatureHelp(_ *glsp.Context, params *protocol.SignatureHelpPa
 	if err != nil {
 		return nil, err
 	}
-	cur := scanTo(doc.text.text, doc.text.offset(params.Position))
+	offset := doc.text.offset(params.Position)
+	a := doc.recentAnalysis(s)
+	cur := scanTo(doc.text.text, a.scanStart(doc.text, offset), offset)
 	if cur.inert {
 		return nil, nil
 	}
@@ -42,7 +44,7 @@ func (s *Server) signatureHelp(_ *glsp.Context, params *protocol.SignatureHelpPa
 	if c == nil {
 		return nil, nil
 	}
-	sig := s.signatureOf(doc.analyse(s), c.callee)
+	sig := s.signatureOf(a, c.callee)
 	if sig == nil {
 		return nil, nil
 	}

@@ -21,7 +21,7 @@ type target struct {
 
 // targetAt finds the name at an offset; nil when there is none or it is
 // in a string or a comment.
-func targetAt(text *textIndex, offset int) *target {
+func targetAt(a *analysis, text *textIndex, offset int) *target {
 	lineStart, lineEnd := text.lineBounds(text.lineOf(offset))
 	start, end := offset, offset
 	for start > lineStart && isIdentPart(text.text[start-1]) {
@@ -37,7 +37,7 @@ func targetAt(text *textIndex, offset int) *target {
 	if isKeyword(name) {
 		return nil
 	}
-	cur := scanTo(text.text, start)
+	cur := scanTo(text.text, a.scanStart(text, start), start)
 	if cur.inert {
 		return nil
 	}
@@ -84,7 +84,7 @@ func identAt(tree *syntax.File, line, col int) *syntax.Ident {
 // bindingOf returns the resolver's binding of the name the target is, when
 // the tree matches the text; nil otherwise or for a predeclared name.
 func (a *analysis) bindingOf(text *textIndex, t *target) *resolve.Binding {
-	if !a.current || t.receiver != nil || t.keyword {
+	if !a.matches(text) || t.receiver != nil || t.keyword {
 		return nil
 	}
 	pos := text.position(t.start)
