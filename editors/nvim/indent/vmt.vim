@@ -1,0 +1,5 @@
+" Starlark indents like Python.
+if exists("b:did_indent")
+  finish
+endif
+runtime! indent/python.vim
