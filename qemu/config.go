@@ -1,0 +1,112 @@
+package qemu
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Logger receives what a machine has to say.
+type Logger interface {
+	// Log is an engine message about the machine.
+	Log(machine, msg string)
+	// Serial is one line the guest printed on its serial console.
+	Serial(machine, line string)
+}
+
+// Config describes one machine.
+type Config struct {
+	// Name names the machine in logs and errors; with a start script it
+	// defaults to the NAME of run-NAME-vm.
+	Name string
+	// StartScript is a NixOS start script (run-NAME-vm) that passes its
+	// arguments on to QEMU. Exactly one of StartScript and Command is set.
+	StartScript string
+	// Command is a plain QEMU command line, binary first.
+	Command []string
+	// TmpDir holds vm-state-NAME and the shared dir; default: the system's
+	// temporary directory.
+	TmpDir string
+	// SharedDir is the host side of the guest's /tmp/shared; default
+	// TmpDir/shared-xchg, as the NixOS driver has it.
+	SharedDir string
+	// KeepState keeps the state dir from an earlier run (disk images).
+	KeepState bool
+	// AllowReboot lets the guest reboot instead of QEMU exiting.
+	AllowReboot bool
+	// Display gives the machine a graphical display window; by default it
+	// has none (screenshots still work).
+	Display bool
+	// BootTimeout bounds the wait for the backdoor shell; default 10 minutes.
+	BootTimeout time.Duration
+	Log         Logger
+}
+
+// maxSocketPath is the longest path a UNIX socket address can hold on Linux.
+const maxSocketPath = 107
+
+var startScriptName = regexp.MustCompile(`^run-(.+)-vm$`)
+
+// NameFromStartScript derives a machine name from a start script's file
+// name as the NixOS driver does: run-NAME-vm gives NAME, anything else
+// "machine".
+func NameFromStartScript(path string) string {
+	if m := startScriptName.FindStringSubmatch(filepath.Base(path)); m != nil {
+		return m[1]
+	}
+	return "machine"
+}
+
+// validate fills defaults and checks what can be checked before starting.
+func (c *Config) validate() error {
+	if (c.StartScript == "") == (len(c.Command) == 0) {
+		return fmt.Errorf("machine %q: give either a start script or a QEMU command line", c.Name)
+	}
+	if c.Name == "" {
+		if c.StartScript != "" {
+			c.Name = NameFromStartScript(c.StartScript)
+		} else {
+			c.Name = "machine"
+		}
+	}
+	if strings.ContainsAny(c.Name, "/\x00") {
+		return fmt.Errorf("machine name %q may not contain '/'", c.Name)
+	}
+	if c.StartScript != "" {
+		fi, err := os.Stat(c.StartScript)
+		switch {
+		case err != nil:
+			return fmt.Errorf("machine %s: start script %s: %v", c.Name, c.StartScript, err)
+		case fi.IsDir() || fi.Mode()&0o111 == 0:
+			return fmt.Errorf("machine %s: start script %s is not executable (chmod +x it, or pass the right file)", c.Name, c.StartScript)
+		}
+	}
+	if c.TmpDir == "" {
+		c.TmpDir = os.TempDir()
+	}
+	if c.SharedDir == "" {
+		c.SharedDir = filepath.Join(c.TmpDir, "shared-xchg")
+	}
+	if c.BootTimeout == 0 {
+		c.BootTimeout = 10 * time.Minute
+	}
+	if c.Log == nil {
+		c.Log = discardLogger{}
+	}
+	if p := filepath.Join(c.stateDir(), "monitor"); len(p) > maxSocketPath {
+		return fmt.Errorf("machine %s: socket path %s is %d bytes, longer than a UNIX socket allows (%d): use a shorter temporary directory (TMPDIR)", c.Name, p, len(p), maxSocketPath)
+	}
+	return nil
+}
+
+func (c *Config) stateDir() string {
+	return filepath.Join(c.TmpDir, "vm-state-"+c.Name)
+}
+
+type discardLogger struct{}
+
+func (discardLogger) Log(string, string)    {}
+func (discardLogger) Serial(string, string) {}

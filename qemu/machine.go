@@ -1,0 +1,591 @@
+package qemu
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Machine is one QEMU virtual machine and its connections.
+type Machine struct {
+	cfg Config
+
+	mu        sync.Mutex
+	cmd       *exec.Cmd
+	stdin     io.WriteCloser
+	listeners []net.Listener
+	exited    chan struct{} // closed when QEMU has exited
+	exitErr   error
+	stderr    tailBuffer
+	console   *console
+	attached  chan struct{} // closed when the sockets are connected or that failed
+	attachErr error
+	shell     *shell
+	qmp       *qmpMonitor
+	hmp       *hmpMonitor
+	connected bool
+	released  bool
+}
+
+// New checks cfg and returns a machine that has not started.
+func New(cfg Config) (*Machine, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	return &Machine{cfg: cfg, console: newConsole()}, nil
+}
+
+func (m *Machine) Name() string      { return m.cfg.Name }
+func (m *Machine) StateDir() string  { return m.cfg.stateDir() }
+func (m *Machine) SharedDir() string { return m.cfg.SharedDir }
+
+func (m *Machine) logf(format string, args ...any) {
+	m.cfg.Log.Log(m.cfg.Name, fmt.Sprintf(format, args...))
+}
+
+// Booted reports whether QEMU has been started and has not exited.
+func (m *Machine) Booted() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.runningLocked()
+}
+
+func (m *Machine) runningLocked() bool {
+	if m.cmd == nil {
+		return false
+	}
+	select {
+	case <-m.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// IsUp reports whether QEMU runs and the backdoor shell is connected.
+func (m *Machine) IsUp() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.runningLocked() && m.connected
+}
+
+// Start launches QEMU and returns without waiting for the guest. Starting a
+// running machine does nothing.
+func (m *Machine) Start() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.runningLocked() {
+		return nil
+	}
+	m.cleanupLocked()
+	m.released = false
+	m.connected = false
+	state := m.cfg.stateDir()
+	if !m.cfg.KeepState {
+		os.RemoveAll(state)
+	}
+	for _, d := range []string{state, m.cfg.SharedDir} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return fmt.Errorf("machine %s: %w", m.cfg.Name, err)
+		}
+	}
+	os.Chmod(state, 0o700) // the sockets live here
+	sockets := map[string]net.Listener{}
+	for _, name := range []string{"shell", "monitor", "qmp"} {
+		path := filepath.Join(state, name)
+		os.Remove(path)
+		l, err := net.Listen("unix", path)
+		if err != nil {
+			m.closeListenersLocked()
+			return fmt.Errorf("machine %s: listening on %s: %w", m.cfg.Name, path, err)
+		}
+		m.listeners = append(m.listeners, l)
+		sockets[name] = l
+	}
+	cmd, err := m.command()
+	if err != nil {
+		m.closeListenersLocked()
+		return err
+	}
+	m.stderr = tailBuffer{max: 64 * 1024}
+	cmd.Stderr = &m.stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if m.stdin, err = cmd.StdinPipe(); err != nil {
+		return err
+	}
+	m.logf("starting vm: %s", strings.Join(cmd.Args, " "))
+	if err := startChild(cmd); err != nil {
+		m.closeListenersLocked()
+		return fmt.Errorf("machine %s: starting QEMU: %w", m.cfg.Name, err)
+	}
+	m.cmd = cmd
+	m.exited = make(chan struct{})
+	m.attached = make(chan struct{})
+	go m.readSerial(stdout)
+	go m.wait(cmd, m.exited)
+	go m.attach(sockets, m.exited, m.attached)
+	return nil
+}
+
+// command builds the QEMU invocation with the engine's own arguments.
+func (m *Machine) command() (*exec.Cmd, error) {
+	state := m.cfg.stateDir()
+	args := []string{
+		"-monitor", "unix:" + filepath.Join(state, "monitor"),
+		"-qmp", "unix:" + filepath.Join(state, "qmp"),
+		"-chardev", "socket,id=shell,path=" + filepath.Join(state, "shell"),
+		"-device", "virtio-serial",
+		"-device", "virtconsole,chardev=shell",
+		"-device", "virtio-rng-pci",
+		"-serial", "stdio",
+	}
+	if !m.cfg.AllowReboot {
+		args = append(args, "-no-reboot")
+	}
+	if !m.cfg.Display {
+		args = append(args, "-display", "none")
+	}
+	var cmd *exec.Cmd
+	if m.cfg.StartScript != "" {
+		// NixOS start scripts choose kvm:tcg themselves; where KVM only
+		// pretends to work, override that.
+		if accel, _ := Accel(); accel == AccelTCG {
+			args = append(args, "-machine", "accel=tcg")
+		}
+		cmd = exec.Command(m.cfg.StartScript, args...)
+	} else {
+		full := append(append(append([]string(nil), m.cfg.Command[1:]...), args...), strings.Fields(os.Getenv("QEMU_OPTS"))...)
+		cmd = exec.Command(m.cfg.Command[0], full...)
+	}
+	cmd.Dir = state
+	cmd.Env = append(os.Environ(),
+		"TMPDIR="+state,
+		"USE_TMPDIR=1",
+		"SHARED_DIR="+m.cfg.SharedDir,
+	)
+	return cmd, nil
+}
+
+// wait records QEMU's exit.
+func (m *Machine) wait(cmd *exec.Cmd, exited chan struct{}) {
+	err := cmd.Wait()
+	killGroup(cmd.Process.Pid) // helpers a start script left behind
+	m.mu.Lock()
+	m.exitErr = err
+	close(exited)
+	m.mu.Unlock()
+	if err != nil {
+		m.logf("QEMU exited: %v", err)
+	} else {
+		m.logf("QEMU exited")
+	}
+}
+
+// attach accepts QEMU's connections to the shell and monitor sockets and
+// connects to QMP.
+func (m *Machine) attach(sockets map[string]net.Listener, exited, attached chan struct{}) {
+	conns := map[string]net.Conn{}
+	var err error
+	for _, name := range []string{"monitor", "qmp", "shell"} {
+		var c net.Conn
+		c, err = acceptOrExit(sockets[name], exited, m.cfg.BootTimeout)
+		if err != nil {
+			err = fmt.Errorf("waiting for QEMU to connect to the %s socket: %w", name, err)
+			break
+		}
+		conns[name] = c
+	}
+	var q *qmpMonitor
+	h := &hmpMonitor{conn: conns["monitor"]}
+	if err == nil {
+		if err = h.connect(); err == nil {
+			q = newQMPMonitor(conns["qmp"])
+			err = q.Connect()
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err != nil {
+		for _, c := range conns {
+			c.Close()
+		}
+		m.attachErr = m.startFailure(err)
+	} else {
+		m.hmp, m.qmp = h, q
+		m.shell = &shell{conn: conns["shell"], guestGone: m.guestGone}
+	}
+	m.closeListenersLocked()
+	close(attached)
+}
+
+// startFailure explains why QEMU did not come up, with its stderr when it exited.
+func (m *Machine) startFailure(err error) error {
+	select {
+	case <-m.exited:
+		return fmt.Errorf("machine %s: QEMU exited at start (%v): %s", m.cfg.Name, m.exitErr, strings.TrimSpace(m.stderr.String()))
+	default:
+		return fmt.Errorf("machine %s: %w", m.cfg.Name, err)
+	}
+}
+
+func acceptOrExit(l net.Listener, exited chan struct{}, timeout time.Duration) (net.Conn, error) {
+	type result struct {
+		c   net.Conn
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		c, err := l.Accept()
+		ch <- result{c, err}
+	}()
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case r := <-ch:
+		return r.c, r.err
+	case <-exited:
+		l.Close()
+		return nil, errors.New("QEMU exited")
+	case <-t.C:
+		l.Close()
+		return nil, fmt.Errorf("%w after %s", ErrTimeout, timeout)
+	}
+}
+
+func (m *Machine) readSerial(r io.Reader) {
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			m.console.write(buf[:n], func(line string) { m.cfg.Log.Serial(m.cfg.Name, line) })
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// guestGone returns why the guest is gone if QEMU has exited or exits
+// within a moment (a closed shell socket usually precedes the exit status).
+func (m *Machine) guestGone() error {
+	m.mu.Lock()
+	exited := m.exited
+	m.mu.Unlock()
+	select {
+	case <-exited:
+	case <-time.After(2 * time.Second):
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	tail := m.console.tail(5)
+	return fmt.Errorf("machine %s: the guest died (QEMU exited: %v); last console lines:\n%s", m.cfg.Name, exitDesc(m.exitErr), strings.Join(tail, "\n"))
+}
+
+func exitDesc(err error) string {
+	if err == nil {
+		return "status 0"
+	}
+	return err.Error()
+}
+
+// Connect starts the machine if needed and waits for the backdoor shell.
+func (m *Machine) Connect(ctx context.Context) error {
+	if err := m.Start(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	if m.connected && m.runningLocked() {
+		m.mu.Unlock()
+		return nil
+	}
+	attached, exited := m.attached, m.exited
+	m.mu.Unlock()
+	began := time.Now()
+	m.logf("waiting for the VM to finish booting")
+	ctx, cancel := context.WithTimeout(ctx, m.cfg.BootTimeout)
+	defer cancel()
+	select {
+	case <-attached:
+	case <-ctx.Done():
+		return m.bootTimeout(ctx)
+	}
+	m.mu.Lock()
+	sh, err := m.shell, m.attachErr
+	m.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	go func() {
+		select {
+		case <-exited:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	if err := sh.waitReady(ctx, func(msg string) { m.logf("%s", msg) }); err != nil {
+		select {
+		case <-exited:
+			return m.guestGone()
+		default:
+		}
+		if ctx.Err() != nil {
+			return m.bootTimeout(ctx)
+		}
+		return fmt.Errorf("machine %s: %w", m.cfg.Name, err)
+	}
+	m.mu.Lock()
+	m.connected = true
+	m.mu.Unlock()
+	m.logf("connected to guest root shell (%.1f s)", time.Since(began).Seconds())
+	return nil
+}
+
+func (m *Machine) bootTimeout(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return fmt.Errorf("machine %s: boot wait cancelled", m.cfg.Name)
+	}
+	return fmt.Errorf("machine %s: the backdoor shell did not come up within %s (is the guest's shell on hvc0?); last console lines:\n%s",
+		m.cfg.Name, m.cfg.BootTimeout, strings.Join(m.console.tail(10), "\n"))
+}
+
+// Execute runs command in the guest's shell, connecting first if needed,
+// and returns its exit status and exact stdout. live, if not nil, receives
+// the output as it arrives. A timeout of 0 means none.
+func (m *Machine) Execute(ctx context.Context, command string, timeout time.Duration, live io.Writer) (int, []byte, error) {
+	if err := m.Connect(ctx); err != nil {
+		return -1, nil, err
+	}
+	m.mu.Lock()
+	sh := m.shell
+	m.mu.Unlock()
+	status, out, err := sh.execute(ctx, command, timeout, live)
+	if err != nil {
+		if strings.HasPrefix(err.Error(), "machine "+m.cfg.Name) {
+			return status, out, err
+		}
+		return status, out, fmt.Errorf("machine %s: command %q: %w", m.cfg.Name, command, err)
+	}
+	return status, out, nil
+}
+
+// ConsoleLog returns everything the guest printed on its serial console.
+func (m *Machine) ConsoleLog() string { return m.console.log() }
+
+// ConsoleTail returns up to n last console lines.
+func (m *Machine) ConsoleTail(n int) []string { return m.console.tail(n) }
+
+// SendConsole writes chars to the guest's serial console input.
+func (m *Machine) SendConsole(chars string) error {
+	m.mu.Lock()
+	stdin, running := m.stdin, m.runningLocked()
+	m.mu.Unlock()
+	if !running {
+		return fmt.Errorf("machine %s is not running", m.cfg.Name)
+	}
+	_, err := io.WriteString(stdin, chars)
+	return err
+}
+
+// monitors waits until QEMU's monitors are connected.
+func (m *Machine) monitors(ctx context.Context) (*hmpMonitor, *qmpMonitor, error) {
+	m.mu.Lock()
+	attached, running := m.attached, m.runningLocked()
+	m.mu.Unlock()
+	if !running {
+		return nil, nil, fmt.Errorf("machine %s is not running (start it first)", m.cfg.Name)
+	}
+	select {
+	case <-attached:
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.hmp, m.qmp, m.attachErr
+}
+
+// SendMonitorCommand runs a command on QEMU's human monitor (HMP).
+func (m *Machine) SendMonitorCommand(ctx context.Context, command string) (string, error) {
+	h, _, err := m.monitors(ctx)
+	if err != nil {
+		return "", err
+	}
+	out, err := h.command(ctx, command)
+	if err != nil {
+		return out, fmt.Errorf("machine %s: monitor command %q: %w", m.cfg.Name, command, err)
+	}
+	return out, nil
+}
+
+// QMP runs a QMP command with arguments (nil for none) and returns its
+// "return" value.
+func (m *Machine) QMP(ctx context.Context, command string, args any) ([]byte, error) {
+	_, q, err := m.monitors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out, err := q.execute(command, args)
+	if err != nil {
+		return nil, fmt.Errorf("machine %s: QMP %s: %w", m.cfg.Name, command, err)
+	}
+	return out, nil
+}
+
+// Shutdown powers the guest off from its shell and waits for QEMU to exit.
+func (m *Machine) Shutdown(ctx context.Context) error {
+	if !m.IsUp() {
+		if !m.Booted() {
+			return nil
+		}
+		if err := m.Connect(ctx); err != nil {
+			return err
+		}
+	}
+	m.mu.Lock()
+	sh := m.shell
+	m.mu.Unlock()
+	m.logf("shutting down")
+	if err := sh.write([]byte("poweroff\n")); err != nil {
+		return fmt.Errorf("machine %s: sending poweroff: %w", m.cfg.Name, err)
+	}
+	return m.WaitForShutdown(ctx)
+}
+
+// Crash stops QEMU at once, as pulling the plug would.
+func (m *Machine) Crash() error {
+	if !m.Booted() {
+		return nil
+	}
+	m.logf("simulating a crash")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, q, err := m.monitors(ctx); err == nil {
+		q.execute("quit", nil)
+	}
+	if err := m.WaitForShutdown(ctx); err != nil {
+		m.Release()
+	}
+	return nil
+}
+
+// Reboot presses Ctrl+Alt+Delete; the next command waits for the shell to
+// come back (QEMU exits instead unless AllowReboot).
+func (m *Machine) Reboot(ctx context.Context) error {
+	if err := m.SendKey(ctx, "ctrl-alt-delete"); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	m.connected = false
+	m.mu.Unlock()
+	return nil
+}
+
+// WaitForShutdown waits until QEMU exits, then closes the connections.
+func (m *Machine) WaitForShutdown(ctx context.Context) error {
+	m.mu.Lock()
+	exited := m.exited
+	m.mu.Unlock()
+	if exited == nil {
+		return nil
+	}
+	select {
+	case <-exited:
+	case <-ctx.Done():
+		return fmt.Errorf("machine %s: waiting for the VM to power off: %w", m.cfg.Name, ctx.Err())
+	}
+	m.mu.Lock()
+	m.cleanupLocked()
+	m.mu.Unlock()
+	return nil
+}
+
+// Release kills QEMU (and everything its start script started), closes
+// the connections and removes the state dir unless KeepState. It is safe
+// to call more than once.
+func (m *Machine) Release() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.released {
+		return nil
+	}
+	m.released = true
+	if m.cmd != nil && m.runningLocked() {
+		killGroup(m.cmd.Process.Pid)
+		exited := m.exited
+		m.mu.Unlock()
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+		}
+		m.mu.Lock()
+	}
+	m.cleanupLocked()
+	if !m.cfg.KeepState {
+		os.RemoveAll(m.cfg.stateDir())
+	}
+	return nil
+}
+
+// cleanupLocked closes every connection of a stopped (or stopping) machine.
+func (m *Machine) cleanupLocked() {
+	m.closeListenersLocked()
+	if m.shell != nil {
+		m.shell.close()
+		m.shell = nil
+	}
+	if m.qmp != nil {
+		m.qmp.Disconnect()
+		m.qmp = nil
+	}
+	if m.hmp != nil {
+		m.hmp.conn.Close()
+		m.hmp = nil
+	}
+	if m.stdin != nil {
+		m.stdin.Close()
+		m.stdin = nil
+	}
+	m.connected = false
+}
+
+func (m *Machine) closeListenersLocked() {
+	for _, l := range m.listeners {
+		l.Close()
+	}
+	m.listeners = nil
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > t.max {
+		t.buf = t.buf[len(t.buf)-t.max:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}
