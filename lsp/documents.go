@@ -3,6 +3,7 @@ package lsp
 import (
 	"fmt"
 	"sync"
+	"time"
 
 	protocol "github.com/tliron/glsp/protocol_3_16"
 )
@@ -14,14 +15,16 @@ type snapshot struct {
 	version protocol.Integer
 	text    *textIndex
 
+	// previous is the newest analysis of an earlier version when this
+	// snapshot was made: its tree stands in when this version does not
+	// parse, and requests that tolerate it use it while this version's
+	// analysis is still running.
+	previous *analysis
+
 	mu sync.Mutex
 	// analysis is computed once, in the background after an edit or on
-	// first use. previous is the newest analysis of an earlier version
-	// when this snapshot was made: its tree stands in when this version
-	// does not parse, and requests that tolerate it use it while this
-	// version's analysis is still running.
+	// first use.
 	analysis *analysis
-	previous *analysis
 }
 
 // documents holds the open documents. Handlers run one at a time, but the
@@ -29,12 +32,23 @@ type snapshot struct {
 type documents struct {
 	mu   sync.Mutex
 	open map[protocol.DocumentUri]*snapshot
-	// analysing marks the documents with an analysis goroutine running.
+	// timers start background analyses; analysing marks the documents
+	// with an analysis goroutine running.
+	timers    map[protocol.DocumentUri]*time.Timer
 	analysing map[protocol.DocumentUri]bool
+	stopped   bool
 }
 
+// analysisDelay lets the requests that follow a keystroke (completion,
+// signature help) run before the background analysis takes a core.
+const analysisDelay = 30 * time.Millisecond
+
 func newDocuments() *documents {
-	return &documents{open: map[protocol.DocumentUri]*snapshot{}, analysing: map[protocol.DocumentUri]bool{}}
+	return &documents{
+		open:      map[protocol.DocumentUri]*snapshot{},
+		timers:    map[protocol.DocumentUri]*time.Timer{},
+		analysing: map[protocol.DocumentUri]bool{},
+	}
 }
 
 // get returns the current snapshot of an open document.
@@ -61,6 +75,10 @@ func (d *documents) remove(uri protocol.DocumentUri) bool {
 	defer d.mu.Unlock()
 	_, ok := d.open[uri]
 	delete(d.open, uri)
+	if t := d.timers[uri]; t != nil {
+		t.Stop()
+		delete(d.timers, uri)
+	}
 	return ok
 }
 
@@ -77,39 +95,60 @@ func (d *documents) isCurrent(s *snapshot, then func()) bool {
 	return true
 }
 
-// analyseInBackground analyses the current snapshot of a document on a
-// goroutine, one at a time per document: when the document changed
-// meanwhile, the goroutine goes on with the newest snapshot, skipping the
-// versions in between.
-func (d *documents) analyseInBackground(srv *Server, uri protocol.DocumentUri) {
+// analyseSoon analyses the current snapshot of a document on a goroutine
+// after analysisDelay, one goroutine at a time per document: when the
+// document changed meanwhile, the goroutine goes on with the newest
+// snapshot, skipping the versions in between.
+func (d *documents) analyseSoon(srv *Server, uri protocol.DocumentUri) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.stopped {
+		return
+	}
+	if t := d.timers[uri]; t != nil {
+		t.Reset(analysisDelay)
+		return
+	}
+	d.timers[uri] = time.AfterFunc(analysisDelay, func() { d.analyseCurrent(srv, uri) })
+}
+
+func (d *documents) analyseCurrent(srv *Server, uri protocol.DocumentUri) {
+	d.mu.Lock()
 	if d.analysing[uri] {
+		d.mu.Unlock()
 		return
 	}
 	d.analysing[uri] = true
-	go func() {
-		for {
-			d.mu.Lock()
-			doc, ok := d.open[uri]
-			if !ok || doc.finished() != nil {
-				delete(d.analysing, uri)
-				d.mu.Unlock()
-				return
-			}
+	d.mu.Unlock()
+	for {
+		d.mu.Lock()
+		doc, ok := d.open[uri]
+		if !ok || doc.finished() != nil {
+			delete(d.analysing, uri)
 			d.mu.Unlock()
-			doc.analyse(srv)
+			return
 		}
-	}()
+		d.mu.Unlock()
+		doc.analyse(srv)
+	}
 }
 
-// next makes the snapshot following s with the given text.
+// stop cancels the analyses that have not started.
+func (d *documents) stop() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.stopped = true
+	for _, t := range d.timers {
+		t.Stop()
+	}
+}
+
+// next makes the snapshot following s with the given text. It does not
+// wait for an analysis of s that is still running.
 func (s *snapshot) next(version protocol.Integer, text string) *snapshot {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	previous := s.previous
-	if s.analysis != nil {
-		previous = s.analysis
+	if a := s.finished(); a != nil {
+		previous = a
 	}
 	return &snapshot{uri: s.uri, version: version, text: newTextIndex(text), previous: previous}
 }

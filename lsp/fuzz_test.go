@@ -27,6 +27,7 @@ func FuzzEdits(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string, edits []byte) {
 		s := newServer(Options{})
 		defer s.diags.stop()
+		defer s.docs.stop()
 		call := func(method string, params any) {
 			data, err := json.Marshal(params)
 			if err != nil {

@@ -38,6 +38,7 @@ func Serve(ctx context.Context, conn io.ReadWriteCloser, opts Options, logger *l
 		rpc.Close()
 	}
 	s.diags.stop()
+	s.docs.stop()
 	if !s.shutdownRequested {
 		return ErrNoShutdown
 	}

@@ -102,6 +102,7 @@ func (s *Server) initialize(_ *glsp.Context, params *protocol.InitializeParams) 
 func (s *Server) shutdown(*glsp.Context) error {
 	s.shutdownRequested = true
 	s.diags.stop()
+	s.docs.stop()
 	return nil
 }
 

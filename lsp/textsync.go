@@ -17,7 +17,7 @@ func (s *Server) didOpen(_ *glsp.Context, params *protocol.DidOpenTextDocumentPa
 		text:    newTextIndex(params.TextDocument.Text),
 	}
 	s.docs.put(doc)
-	s.docs.analyseInBackground(s, doc.uri)
+	s.docs.analyseSoon(s, doc.uri)
 	s.diags.schedule(doc, 0)
 	return nil
 }
@@ -36,7 +36,7 @@ func (s *Server) didChange(_ *glsp.Context, params *protocol.DidChangeTextDocume
 	}
 	next := doc.next(params.TextDocument.Version, text)
 	s.docs.put(next)
-	s.docs.analyseInBackground(s, next.uri)
+	s.docs.analyseSoon(s, next.uri)
 	s.diags.schedule(next, s.diags.delay)
 	return nil
 }
