@@ -9,9 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/digitalocean/go-qemu/qmp"
 )
 
 // Machine is one QEMU virtual machine and its connections.
@@ -99,7 +102,7 @@ func (m *Machine) Start() error {
 	}
 	os.Chmod(state, 0o700) // the sockets live here
 	sockets := map[string]net.Listener{}
-	for _, name := range []string{"shell", "monitor", "qmp"} {
+	for _, name := range []string{"shell", "data", "monitor", "qmp"} {
 		path := filepath.Join(state, name)
 		os.Remove(path)
 		l, err := net.Listen("unix", path)
@@ -147,6 +150,8 @@ func (m *Machine) command() (*exec.Cmd, error) {
 		"-chardev", "socket,id=shell,path=" + filepath.Join(state, "shell"),
 		"-device", "virtio-serial",
 		"-device", "virtconsole,chardev=shell",
+		"-chardev", "socket,id=vmtdata,path=" + filepath.Join(state, "data"),
+		"-device", "virtserialport,chardev=vmtdata,name=vmt.data",
 		"-device", "virtio-rng-pci",
 		"-serial", "stdio",
 	}
@@ -197,7 +202,7 @@ func (m *Machine) wait(cmd *exec.Cmd, exited chan struct{}) {
 func (m *Machine) attach(sockets map[string]net.Listener, exited, attached chan struct{}) {
 	conns := map[string]net.Conn{}
 	var err error
-	for _, name := range []string{"monitor", "qmp", "shell"} {
+	for _, name := range []string{"monitor", "qmp", "shell", "data"} {
 		var c net.Conn
 		c, err = acceptOrExit(sockets[name], exited, m.cfg.BootTimeout)
 		if err != nil {
@@ -223,7 +228,7 @@ func (m *Machine) attach(sockets map[string]net.Listener, exited, attached chan 
 		m.attachErr = m.startFailure(err)
 	} else {
 		m.hmp, m.qmp = h, q
-		m.shell = &shell{conn: conns["shell"], guestGone: m.guestGone}
+		m.shell = &shell{conn: conns["shell"], data: conns["data"], guestGone: m.guestGone}
 	}
 	m.closeListenersLocked()
 	close(attached)
@@ -588,4 +593,29 @@ func (t *tailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.buf)
+}
+
+// WaitForConsoleText waits until re matches console output that no earlier
+// wait matched past, and returns the matched text. A timeout of 0 means none.
+func (m *Machine) WaitForConsoleText(ctx context.Context, re *regexp.Regexp, timeout time.Duration) (string, error) {
+	text, err := m.console.waitFor(ctx, re, timeout)
+	if err != nil {
+		return "", fmt.Errorf("machine %s: %w", m.cfg.Name, err)
+	}
+	return text, nil
+}
+
+// WaitForQMPEvent returns the oldest QMP event, received since the machine
+// started and not yet returned, that match accepts; it waits for one until
+// the timeout (0: none).
+func (m *Machine) WaitForQMPEvent(ctx context.Context, match func(qmp.Event) bool, timeout time.Duration) (qmp.Event, error) {
+	_, q, err := m.monitors(ctx)
+	if err != nil {
+		return qmp.Event{}, err
+	}
+	ev, err := q.waitEvent(ctx, match, timeout)
+	if err != nil {
+		return ev, fmt.Errorf("machine %s: %w", m.cfg.Name, err)
+	}
+	return ev, nil
 }

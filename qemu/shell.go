@@ -22,9 +22,15 @@ const interruptGrace = 3 * time.Second
 // ErrTimeout is wrapped by errors of commands and waits whose deadline passed.
 var ErrTimeout = errors.New("timed out")
 
+// dataPortNote follows the ready line when the guest writes command output
+// to the vmt.data port instead of the terminal.
+const dataPortNote = "(vmt: output on vmt.data)"
+
 // shell is the host end of the guest's backdoor root shell.
 type shell struct {
-	conn net.Conn
+	conn net.Conn // the terminal: commands in, and output unless data is used
+	// data is the vmt.data port; out is where replies are read from.
+	data, out net.Conn
 	mu   sync.Mutex // one command at a time
 	// pending holds bytes read past the previous reply.
 	pending []byte
@@ -49,7 +55,15 @@ func (s *shell) waitReady(ctx context.Context, logf func(string)) error {
 		seen = append(seen, buf[:n]...)
 		if i := bytes.Index(seen, []byte(readyLine)); i >= 0 {
 			rest := seen[i+len(readyLine):]
-			if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+			j := bytes.IndexByte(rest, '\n')
+			if j < 0 {
+				continue // the rest of the line decides where output goes
+			}
+			s.out = s.conn
+			if s.data != nil && bytes.Contains(rest[:j], []byte(dataPortNote)) {
+				s.out = s.data
+				rest = nil
+			} else {
 				rest = rest[j+1:]
 			}
 			s.pending = append(s.pending[:0], rest...)
@@ -115,13 +129,13 @@ func (s *shell) execute(ctx context.Context, command string, timeout time.Durati
 	}
 
 	// Cancellation of ctx shortens the read deadline to now.
-	stop := context.AfterFunc(ctx, func() { s.conn.SetReadDeadline(time.Now()) })
+	stop := context.AfterFunc(ctx, func() { s.out.SetReadDeadline(time.Now()) })
 	defer stop()
-	s.conn.SetReadDeadline(deadline)
-	defer s.conn.SetReadDeadline(time.Time{})
+	s.out.SetReadDeadline(deadline)
+	defer s.out.SetReadDeadline(time.Time{})
 	buf := make([]byte, 64*1024)
 	for {
-		n, err := s.conn.Read(buf)
+		n, err := s.out.Read(buf)
 		if n > 0 {
 			done, status, perr := take(buf[:n])
 			if perr != nil {
@@ -155,10 +169,10 @@ func (s *shell) interrupt(fr *frameReader, output *[]byte, live io.Writer, cause
 	if werr != nil {
 		return fmt.Errorf("%w (and the shell is gone: %v)", cause, werr)
 	}
-	s.conn.SetReadDeadline(time.Now().Add(interruptGrace))
+	s.out.SetReadDeadline(time.Now().Add(interruptGrace))
 	buf := make([]byte, 64*1024)
 	for {
-		n, err := s.conn.Read(buf)
+		n, err := s.out.Read(buf)
 		out, done, _, rest, perr := fr.feed(buf[:n])
 		*output = append(*output, out...)
 		if live != nil && len(out) > 0 {
@@ -196,7 +210,12 @@ func (s *shell) write(p []byte) error {
 	return err
 }
 
-func (s *shell) close() error { return s.conn.Close() }
+func (s *shell) close() error {
+	if s.data != nil {
+		s.data.Close()
+	}
+	return s.conn.Close()
+}
 
 func isTimeout(err error) bool {
 	return errors.Is(err, os.ErrDeadlineExceeded)
