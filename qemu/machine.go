@@ -73,6 +73,17 @@ func (m *Machine) runningLocked() bool {
 	}
 }
 
+// PID returns the process id of the running start command (QEMU itself
+// for a command line), or 0.
+func (m *Machine) PID() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.runningLocked() {
+		return 0
+	}
+	return m.cmd.Process.Pid
+}
+
 // IsUp reports whether QEMU runs and the backdoor shell is connected.
 func (m *Machine) IsUp() bool {
 	m.mu.Lock()
@@ -163,10 +174,11 @@ func (m *Machine) command() (*exec.Cmd, error) {
 	}
 	var cmd *exec.Cmd
 	if m.cfg.StartScript != "" {
-		// NixOS start scripts choose kvm:tcg themselves; where KVM only
-		// pretends to work, override that.
-		if accel, _ := Accel(); accel == AccelTCG {
-			args = append(args, "-machine", "accel=tcg")
+		// A start script picks its accelerator itself (NixOS's qemu-kvm
+		// adds -enable-kvm whenever /dev/kvm is readable), and appended
+		// options cannot take that back.
+		if accel, reason := Accel(); accel == AccelTCG && fileReadable("/dev/kvm") {
+			m.logf("warning: %s; the start script may still choose KVM", reason)
 		}
 		cmd = exec.Command(m.cfg.StartScript, args...)
 	} else {
@@ -219,13 +231,16 @@ func (m *Machine) attach(sockets map[string]net.Listener, exited, attached chan 
 			err = q.Connect()
 		}
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	if err != nil {
 		for _, c := range conns {
 			c.Close()
 		}
-		m.attachErr = m.startFailure(err)
+		err = m.startFailure(err, exited)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err != nil {
+		m.attachErr = err
 	} else {
 		m.hmp, m.qmp = h, q
 		m.shell = &shell{conn: conns["shell"], data: conns["data"], guestGone: m.guestGone}
@@ -234,14 +249,18 @@ func (m *Machine) attach(sockets map[string]net.Listener, exited, attached chan 
 	close(attached)
 }
 
-// startFailure explains why QEMU did not come up, with its stderr when it exited.
-func (m *Machine) startFailure(err error) error {
+// startFailure explains why QEMU did not come up, with its stderr when it
+// exited (its exit status may lag behind its closed sockets by a moment).
+func (m *Machine) startFailure(err error, exited chan struct{}) error {
 	select {
-	case <-m.exited:
-		return fmt.Errorf("machine %s: QEMU exited at start (%v): %s", m.cfg.Name, m.exitErr, strings.TrimSpace(m.stderr.String()))
-	default:
+	case <-exited:
+	case <-time.After(2 * time.Second):
 		return fmt.Errorf("machine %s: %w", m.cfg.Name, err)
 	}
+	m.mu.Lock()
+	status := m.exitErr
+	m.mu.Unlock()
+	return fmt.Errorf("machine %s: QEMU exited at start (%v): %s", m.cfg.Name, exitDesc(status), strings.TrimSpace(m.stderr.String()))
 }
 
 func acceptOrExit(l net.Listener, exited chan struct{}, timeout time.Duration) (net.Conn, error) {
@@ -618,4 +637,12 @@ func (m *Machine) WaitForQMPEvent(ctx context.Context, match func(qmp.Event) boo
 		return ev, fmt.Errorf("machine %s: %w", m.cfg.Name, err)
 	}
 	return ev, nil
+}
+
+func fileReadable(path string) bool {
+	f, err := os.Open(path)
+	if err == nil {
+		f.Close()
+	}
+	return err == nil
 }

@@ -47,6 +47,9 @@ func sharedMachine(t *testing.T) *qemu.Machine {
 }
 
 func TestMain(m *testing.M) {
+	if pidFile := os.Getenv("VMT_TEST_PIDFILE"); pidFile != "" {
+		os.Exit(holdMachine(pidFile))
+	}
 	code := m.Run()
 	if sharedM != nil {
 		sharedM.Release()
@@ -78,7 +81,7 @@ func TestExecuteExactOutputAndStatus(t *testing.T) {
 		{"printf 'a\\000b\\377\\n\\n'", 0, "a\x00b\xff\n\n"},
 		{"exit 3", 3, ""},
 		{"echo out; false", 1, "out\n"},
-		{"if", 2, ""}, // a syntax error stays inside the command
+		{"if", 2, ""},  // a syntax error stays inside the command
 		{"cat", 0, ""}, // stdin is /dev/null
 		{"echo 'it''s' \"$((6*7))\"", 0, "its 42\n"},
 		{"printf '%s' \"$(printf 'x\\003y')\" | od -An -c | tr -d ' \\n'", 0, "x003y"},

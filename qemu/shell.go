@@ -31,7 +31,7 @@ type shell struct {
 	conn net.Conn // the terminal: commands in, and output unless data is used
 	// data is the vmt.data port; out is where replies are read from.
 	data, out net.Conn
-	mu   sync.Mutex // one command at a time
+	mu        sync.Mutex // one command at a time
 	// pending holds bytes read past the previous reply.
 	pending []byte
 	// unusable is set when a command could not be interrupted.
