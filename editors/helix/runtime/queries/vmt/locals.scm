@@ -1,0 +1,2 @@
+; vmt test scripts are Starlark, a subset of Python.
+; inherits: python
