@@ -41,41 +41,39 @@ func outline(a *analysis) []protocol.DocumentSymbol {
 	var sectionEnd syntax.Node
 	closeSection := func() {
 		if section != nil {
-			if sectionEnd != nil {
-				section.Range.End = nodeRange(text, sectionEnd).End
-			}
+			section.Range.End = nodeRange(text, sectionEnd).End
 			symbols = append(symbols, *section)
 			section = nil
 		}
 	}
-	add := func(sym protocol.DocumentSymbol, stmt syntax.Stmt) {
+	add := func(sym protocol.DocumentSymbol) {
 		if section != nil {
 			section.Children = append(section.Children, sym)
-			sectionEnd = stmt
 			return
 		}
 		symbols = append(symbols, sym)
 	}
 	for _, stmt := range a.tree.Stmts {
-		switch name, call := subtestCall(stmt); {
-		case call != nil && name != "" && len(call.Args) == 1:
+		name, call := subtestCall(stmt)
+		if call != nil && name != "" && len(call.Args) == 1 {
 			closeSection()
 			sym := symbol(name, protocol.SymbolKindNamespace, nodeRange(text, stmt), nodeRange(text, call.Args[0]))
 			section, sectionEnd = &sym, stmt
 			continue
-		case call != nil && name != "":
-			add(symbol(name, protocol.SymbolKindNamespace, nodeRange(text, stmt), nodeRange(text, call.Args[0])), stmt)
-			continue
-		case isCallTo(stmt, endSubtestFunc):
-			sectionEnd = stmt
-			closeSection()
-			continue
-		}
-		for _, sym := range stmtSymbols(a, stmt) {
-			add(sym, stmt)
 		}
 		if section != nil {
+			// Every statement up to the next section belongs to this one.
 			sectionEnd = stmt
+		}
+		switch {
+		case call != nil && name != "":
+			add(symbol(name, protocol.SymbolKindNamespace, nodeRange(text, stmt), nodeRange(text, call.Args[0])))
+		case isCallTo(stmt, endSubtestFunc):
+			closeSection()
+		default:
+			for _, sym := range stmtSymbols(a, stmt) {
+				add(sym)
+			}
 		}
 	}
 	closeSection()
