@@ -36,10 +36,7 @@ func TestNeovimClient(t *testing.T) {
 		t.Fatalf("nvim is not installed: this test runs vmt lsp under a real Neovim; install Debian's neovim package (apt-get install neovim)")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "vmt")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("building vmt: %v\n%s", err, out)
-	}
+	bin := buildVMT(t, dir)
 	editorsNvim, err := filepath.Abs("../../editors/nvim")
 	if err != nil {
 		t.Fatal(err)
@@ -48,14 +45,7 @@ func TestNeovimClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	script := filepath.Join(dir, "check.star")
-	src, err := os.ReadFile("testdata/nvim_script.star")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(script, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	script := copyScript(t, dir)
 	out := filepath.Join(dir, "report.json")
 
 	cmd := exec.Command(nvim, "--headless", "--clean",
@@ -107,4 +97,29 @@ func TestNeovimClient(t *testing.T) {
 	if len(report.Diagnostics) != 1 || report.Diagnostics[0].Line != 2 {
 		t.Errorf("diagnostics are %+v, want one on line 3, the half-typed one", report.Diagnostics)
 	}
+}
+
+// buildVMT builds the vmt binary into dir, as editors will run it.
+func buildVMT(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "vmt")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("building vmt: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// copyScript puts the script the editor checks into dir: a machine from
+// the directive comment and a half-typed `machine.` on line 3.
+func copyScript(t *testing.T, dir string) string {
+	t.Helper()
+	src, err := os.ReadFile("testdata/editor_script.star")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(dir, "check.star")
+	if err := os.WriteFile(script, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return script
 }
