@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/digitalocean/go-qemu/qmp"
+	"github.com/digitalocean/go-qemu/qmp/raw"
 )
 
 // Machine is one QEMU virtual machine and its connections.
@@ -496,7 +497,7 @@ func (m *Machine) Crash() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if _, q, err := m.monitors(ctx); err == nil {
-		q.execute("quit", nil)
+		raw.NewMonitor(q).Quit()
 	}
 	if err := m.WaitForShutdown(ctx); err != nil {
 		m.Release()

@@ -27,7 +27,7 @@ var (
 	sharedErr  error
 )
 
-func sharedMachine(t *testing.T) *qemu.Machine {
+func sharedMachine(t testing.TB) *qemu.Machine {
 	t.Helper()
 	sharedOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "vmt")

@@ -11,14 +11,20 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/digitalocean/go-qemu/qmp/raw"
 )
 
 // Screenshot saves the machine's display as a PNG file at path.
 func (m *Machine) Screenshot(ctx context.Context, path string) error {
 	ppm := filepath.Join(m.cfg.stateDir(), "screendump.ppm")
 	defer os.Remove(ppm)
-	if _, err := m.QMP(ctx, "screendump", map[string]any{"filename": ppm}); err != nil {
+	_, q, err := m.monitors(ctx)
+	if err != nil {
 		return err
+	}
+	if err := raw.NewMonitor(q).Screendump(ppm); err != nil {
+		return fmt.Errorf("machine %s: screendump: %w", m.cfg.Name, err)
 	}
 	f, err := os.Open(ppm)
 	if err != nil {

@@ -2,7 +2,10 @@ package guest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,9 +110,9 @@ func hostKernel(explicit, bootDir, modulesRoot string) (Kernel, error) {
 		sort.Slice(images, func(i, j int) bool { return versionLess(images[i], images[j]) })
 		image = images[len(images)-1]
 	}
-	f, err := os.Open(image)
+	f, err := openKernel(image)
 	if err != nil {
-		if os.IsPermission(err) {
+		if errors.Is(err, fs.ErrPermission) {
 			return Kernel{}, fmt.Errorf("kernel %s is not readable by this user (some distributions make it root-only): run 'sudo chmod 0644 %s' or set VMT_KERNEL to a readable copy", image, image)
 		}
 		return Kernel{}, fmt.Errorf("kernel %s: %w (set VMT_KERNEL to a vmlinuz file)", image, err)
@@ -118,6 +121,9 @@ func hostKernel(explicit, bootDir, modulesRoot string) (Kernel, error) {
 	version := strings.TrimPrefix(filepath.Base(image), "vmlinuz-")
 	return Kernel{Image: image, ModulesDir: filepath.Join(modulesRoot, version)}, nil
 }
+
+// openKernel opens a kernel image; tests replace it to play an unprivileged user.
+var openKernel = func(path string) (io.Closer, error) { return os.Open(path) }
 
 // versionLess orders kernel file names by their dotted numeric version.
 func versionLess(a, b string) bool {

@@ -1,0 +1,121 @@
+package guest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestHostKernelPicksNewest(t *testing.T) {
+	boot := t.TempDir()
+	for _, v := range []string{"5.10.0-28-amd64", "6.1.0-9-amd64", "6.1.0-10-amd64", "4.19.0-1-amd64"} {
+		os.WriteFile(filepath.Join(boot, "vmlinuz-"+v), []byte("kernel"), 0o644)
+	}
+	k, err := hostKernel("", boot, "/lib/modules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(k.Image) != "vmlinuz-6.1.0-10-amd64" || k.ModulesDir != "/lib/modules/6.1.0-10-amd64" {
+		t.Errorf("got %+v", k)
+	}
+	k, err = hostKernel(filepath.Join(boot, "vmlinuz-5.10.0-28-amd64"), boot, "/lib/modules")
+	if err != nil || filepath.Base(k.Image) != "vmlinuz-5.10.0-28-amd64" {
+		t.Errorf("VMT_KERNEL not honoured: %+v, %v", k, err)
+	}
+}
+
+func TestHostKernelErrors(t *testing.T) {
+	empty := t.TempDir()
+	if _, err := hostKernel("", empty, "/lib/modules"); err == nil || !strings.Contains(err.Error(), "install one (apt-get install linux-image-amd64) or set VMT_KERNEL") {
+		t.Errorf("no kernel: %v", err)
+	}
+	if _, err := hostKernel(filepath.Join(empty, "vmlinuz-x"), empty, "/lib/modules"); err == nil || !strings.Contains(err.Error(), "set VMT_KERNEL") {
+		t.Errorf("missing VMT_KERNEL file: %v", err)
+	}
+	os.WriteFile(filepath.Join(empty, "vmlinuz-6.1.0-1-amd64"), nil, 0o600)
+	saved := openKernel
+	defer func() { openKernel = saved }()
+	openKernel = func(path string) (io.Closer, error) {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: fs.ErrPermission}
+	}
+	_, err := hostKernel("", empty, "/lib/modules")
+	if err == nil || !strings.Contains(err.Error(), "not readable by this user") || !strings.Contains(err.Error(), "chmod 0644") {
+		t.Errorf("root-only kernel: %v", err)
+	}
+}
+
+func TestFindBusyboxRejectsDynamic(t *testing.T) {
+	t.Setenv("VMT_BUSYBOX", "/bin/sh") // dynamically linked on Debian
+	if _, err := FindBusybox(); err == nil || !strings.Contains(err.Error(), "dynamically linked") {
+		t.Errorf("got %v", err)
+	}
+	t.Setenv("VMT_BUSYBOX", "")
+	t.Setenv("PATH", t.TempDir())
+	if _, err := FindBusybox(); err == nil || !strings.Contains(err.Error(), "apt-get install busybox-static") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// TestBuildDebianGuest builds the test guest from the Debian kernel package
+// and checks what the initramfs holds.
+func TestBuildDebianGuest(t *testing.T) {
+	k, err := DebianKernel("linux-image-amd64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := Build(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Build(k)
+	if err != nil || again.Initramfs != img.Initramfs {
+		t.Fatalf("a second build did not reuse the cache: %v", err)
+	}
+	dir := t.TempDir()
+	f, err := os.Open(img.Initramfs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("busybox", "cpio", "-id")
+	cmd.Dir, cmd.Stdin = dir, zr
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("extracting the initramfs: %v: %s", err, out)
+	}
+	for _, want := range []string{"bin/busybox", "etc/inittab", "etc/rc", "etc/backdoor", "lib/modules/virtio_console.ko", "lib/modules/9p.ko"} {
+		if _, err := os.Stat(filepath.Join(dir, want)); err != nil {
+			t.Errorf("initramfs lacks %s", want)
+		}
+	}
+	if target, err := os.Readlink(filepath.Join(dir, "init")); err != nil || target != "bin/busybox" {
+		t.Errorf("/init -> %q, %v", target, err)
+	}
+	order, err := os.ReadFile(filepath.Join(dir, "etc/modules"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := map[string]int{}
+	for i, name := range strings.Fields(string(order)) {
+		pos[name] = i + 1
+	}
+	// Each module after what it depends on, the whole closure present.
+	for _, pair := range [][2]string{{"virtio_ring", "virtio"}, {"virtio", "virtio_console"}, {"virtio", "virtio_pci"}, {"9pnet", "9pnet_virtio"}, {"netfs", "9p"}, {"9pnet", "9p"}, {"failover", "net_failover"}, {"net_failover", "virtio_net"}} {
+		if pos[pair[0]] == 0 || pos[pair[1]] == 0 || pos[pair[0]] > pos[pair[1]] {
+			t.Errorf("%s must be loaded before %s; order:\n%s", pair[0], pair[1], order)
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "etc/backdoor"))
+	if !bytes.Contains(data, []byte("Spawning backdoor root shell...")) {
+		t.Error("the backdoor script does not announce the shell")
+	}
+}

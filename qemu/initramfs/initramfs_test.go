@@ -1,0 +1,156 @@
+package initramfs
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// readNewc parses a gzip-compressed newc archive into name -> (mode, data).
+func readNewc(t *testing.T, data []byte) map[string][2]string {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][2]string{}
+	for off := 0; ; {
+		hdr := string(raw[off : off+110])
+		if hdr[:6] != "070701" {
+			t.Fatalf("bad magic at %d: %q", off, hdr[:6])
+		}
+		field := func(i int) int {
+			v, err := strconv.ParseUint(hdr[6+8*i:14+8*i], 16, 32)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return int(v)
+		}
+		mode, size, namesize := field(1), field(6), field(11)
+		name := string(raw[off+110 : off+110+namesize-1])
+		off = (off + 110 + namesize + 3) &^ 3
+		if name == "TRAILER!!!" {
+			return out
+		}
+		out[name] = [2]string{strconv.FormatInt(int64(mode), 8), string(raw[off : off+size])}
+		off = (off + size + 3) &^ 3
+	}
+}
+
+func TestArchive(t *testing.T) {
+	a := NewArchive()
+	a.AddFile("/etc/init.d/rc", 0o755, []byte("#!/bin/sh\n"))
+	a.AddSymlink("bin/sh", "busybox")
+	a.AddDir("tmp", 0o1777)
+	var buf bytes.Buffer
+	if _, err := a.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	got := readNewc(t, buf.Bytes())
+	want := map[string][2]string{
+		"etc":           {"40755", ""},
+		"etc/init.d":    {"40755", ""},
+		"etc/init.d/rc": {"100755", "#!/bin/sh\n"},
+		"bin":           {"40755", ""},
+		"bin/sh":        {"120777", "busybox"},
+		"tmp":           {"41777", ""},
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d entries %v, want %d", len(got), got, len(want))
+	}
+	for name, w := range want {
+		if got[name] != w {
+			t.Errorf("%s: got %v, want %v", name, got[name], w)
+		}
+	}
+	// cpio(1) reads it too.
+	if _, err := exec.LookPath("cpio"); err == nil {
+		dir := t.TempDir()
+		zr, _ := gzip.NewReader(bytes.NewReader(buf.Bytes()))
+		cmd := exec.Command("cpio", "-idm", "--quiet")
+		cmd.Dir, cmd.Stdin = dir, zr
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("cpio: %v: %s", err, out)
+		}
+		if data, _ := os.ReadFile(filepath.Join(dir, "etc/init.d/rc")); string(data) != "#!/bin/sh\n" {
+			t.Errorf("cpio extracted %q", data)
+		}
+	}
+	var again bytes.Buffer
+	a.WriteTo(&again)
+	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
+		t.Error("writing the same archive twice gave different bytes")
+	}
+}
+
+// writeTree lays down a fake module tree: name -> dependencies.
+func writeTree(t *testing.T, withDep bool, mods map[string][]string, builtin ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	var dep strings.Builder
+	for name, deps := range mods {
+		rel := "kernel/drivers/" + strings.ReplaceAll(name, "_", "-") + ".ko"
+		os.MkdirAll(filepath.Join(dir, "kernel/drivers"), 0o755)
+		os.WriteFile(filepath.Join(dir, rel), []byte("not an ELF file"), 0o644)
+		dep.WriteString(rel + ":")
+		for _, d := range deps {
+			dep.WriteString(" kernel/drivers/" + d + ".ko")
+		}
+		dep.WriteString("\n")
+	}
+	if withDep {
+		os.WriteFile(filepath.Join(dir, "modules.dep"), []byte(dep.String()), 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "modules.builtin"), []byte(strings.Join(builtin, "\n")), 0o644)
+	return dir
+}
+
+func TestResolveFromModulesDep(t *testing.T) {
+	dir := writeTree(t, true, map[string][]string{
+		"9p":           {"9pnet", "netfs"},
+		"9pnet":        nil,
+		"netfs":        nil,
+		"9pnet_virtio": {"9pnet", "virtio_ring"},
+		"virtio_ring":  nil,
+		"virtio_net":   {"net_failover", "virtio_ring"},
+		"net_failover": {"failover"},
+		"failover":     nil,
+	}, "kernel/drivers/virtio/virtio_pci.ko")
+	tree, err := OpenModuleTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mods, err := tree.Resolve([]string{"virtio_pci", "9p", "virtio-net"}, []string{"9pnet_virtio", "not_there"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	pos := map[string]int{}
+	for i, m := range mods {
+		names = append(names, m.Name)
+		pos[m.Name] = i
+	}
+	if len(mods) != 8 {
+		t.Fatalf("got %v, want the 8 modules of the closure (virtio_pci is built in)", names)
+	}
+	for mod, deps := range map[string][]string{"9p": {"9pnet", "netfs"}, "virtio_net": {"net_failover", "virtio_ring"}, "net_failover": {"failover"}, "9pnet_virtio": {"9pnet", "virtio_ring"}} {
+		for _, d := range deps {
+			if pos[d] > pos[mod] {
+				t.Errorf("%s loads before its dependency %s: %v", mod, d, names)
+			}
+		}
+	}
+	if _, err := tree.Resolve([]string{"virtio_console"}, nil); err == nil || !strings.Contains(err.Error(), "virtio_console") {
+		t.Errorf("missing module: %v", err)
+	}
+}
