@@ -84,7 +84,7 @@ func (d *diagnostics) schedule(doc *snapshot, delay time.Duration) {
 
 // lint publishes doc's findings unless doc changed or closed meanwhile.
 func (d *diagnostics) lint(doc *snapshot) {
-	findings := lint.File(uriFilename(doc.uri), []byte(doc.text.text), d.srv.lintConfig())
+	findings := doc.findings(d.srv)
 	list := make([]protocol.Diagnostic, 0, len(findings))
 	for _, f := range findings {
 		list = append(list, toDiagnostic(doc.text, f))

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	protocol "github.com/tliron/glsp/protocol_3_16"
+	"github.com/vmt-dev/vmt/lint"
 )
 
 // snapshot is one version of an open document. Its text never changes; an
@@ -25,6 +26,10 @@ type snapshot struct {
 	// analysis is computed once, in the background after an edit or on
 	// first use.
 	analysis *analysis
+
+	// The linter's findings, computed once for diagnostics or code actions.
+	lintOnce sync.Once
+	lint     []lint.Finding
 }
 
 // documents holds the open documents. Handlers run one at a time, but the
@@ -186,4 +191,13 @@ func (s *snapshot) recentAnalysis(srv *Server) *analysis {
 		return s.previous
 	}
 	return s.analyse(srv)
+}
+
+// findings returns what the linter finds in the snapshot, linting it the
+// first time.
+func (s *snapshot) findings(srv *Server) []lint.Finding {
+	s.lintOnce.Do(func() {
+		s.lint = lint.File(uriFilename(s.uri), []byte(s.text.text), srv.lintConfig())
+	})
+	return s.lint
 }

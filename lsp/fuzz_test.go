@@ -75,6 +75,9 @@ func FuzzEdits(f *testing.F) {
 			call(protocol.MethodTextDocumentSignatureHelp, protocol.SignatureHelpParams{TextDocumentPositionParams: pos})
 			call(protocol.MethodTextDocumentDefinition, protocol.DefinitionParams{TextDocumentPositionParams: pos})
 			call(protocol.MethodTextDocumentDocumentSymbol, protocol.DocumentSymbolParams{TextDocument: pos.TextDocument})
+			call(protocol.MethodTextDocumentCodeAction, protocol.CodeActionParams{
+				TextDocument: pos.TextDocument, Range: protocol.Range{Start: pos.Position, End: pos.Position},
+			})
 		}
 		// What the background goroutines do, done here so that a panic
 		// shows with this input.

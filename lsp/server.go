@@ -74,6 +74,7 @@ func newServer(opts Options) *Server {
 		TextDocumentSignatureHelp:  s.signatureHelp,
 		TextDocumentDefinition:     s.definition,
 		TextDocumentDocumentSymbol: s.documentSymbol,
+		TextDocumentCodeAction:     s.codeAction,
 	}
 	return s
 }
@@ -88,6 +89,7 @@ func (s *Server) initialize(_ *glsp.Context, params *protocol.InitializeParams) 
 	syncKind := protocol.TextDocumentSyncKindIncremental
 	capabilities.TextDocumentSync = &protocol.TextDocumentSyncOptions{OpenClose: &protocol.True, Change: &syncKind}
 	capabilities.CompletionProvider = &protocol.CompletionOptions{TriggerCharacters: []string{"."}}
+	capabilities.CodeActionProvider = &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}}
 	capabilities.SignatureHelpProvider = &protocol.SignatureHelpOptions{
 		TriggerCharacters:   []string{"(", ","},
 		RetriggerCharacters: []string{","},
