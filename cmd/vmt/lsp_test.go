@@ -91,3 +91,19 @@ func TestLSPListenOnLoopback(t *testing.T) {
 		t.Fatalf("the listener did not stop after cancel")
 	}
 }
+
+// TestLSPMachinesFromStartScripts checks that the server knows machines
+// the way vmt lint does: here from a NixOS start script's name.
+func TestLSPMachinesFromStartScripts(t *testing.T) {
+	stdin := lspMessage(initializeRequest) +
+		lspMessage(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///t.star","languageId":"vmt","version":1,"text":"we"}}}`) +
+		lspMessage(`{"jsonrpc":"2.0","id":3,"method":"textDocument/completion","params":{"textDocument":{"uri":"file:///t.star"},"position":{"line":0,"character":2}}}`) +
+		lspMessage(shutdownRequest) + lspMessage(exitNotification)
+	stdout, stderr, code := runVerb(t, stdin, "lsp", "--start-scripts", "/nix/store/x/bin/run-webserver-vm")
+	if code != exitOK {
+		t.Fatalf("exit status %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(stdout, `"label":"webserver","kind":6,"detail":"Machine"`) {
+		t.Errorf("completion lacks the machine webserver: %q", stdout)
+	}
+}
