@@ -1,5 +1,6 @@
 // Package lsp is vmt's language server: completion, hover, signature help,
-// go to definition, document symbols and diagnostics for test scripts.
+// go to definition, document symbols, diagnostics and quick fixes for test
+// scripts.
 //
 // Everything it knows about the script API comes from package lang, and its
 // diagnostics are package lint's findings. One file per LSP feature.
