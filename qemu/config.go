@@ -40,9 +40,24 @@ type Config struct {
 	// Display gives the machine a graphical display window; by default it
 	// has none (screenshots still work).
 	Display bool
+	// Disks are created (qcow2, with qemu-img) before QEMU starts, unless
+	// they exist: with KeepState they survive from an earlier run.
+	Disks []Disk
+	// MakeDirs are created before QEMU starts (such as 9p share sources).
+	MakeDirs []string
+	// NICs are the QEMU device ids of the VLAN NICs, for Block and Unblock.
+	NICs []string
 	// BootTimeout bounds the wait for the backdoor shell; default 10 minutes.
 	BootTimeout time.Duration
 	Log         Logger
+}
+
+// Disk is a qcow2 disk image in the machine's state dir: empty of SizeMB,
+// or an overlay over Backing.
+type Disk struct {
+	Path    string
+	SizeMB  int
+	Backing string
 }
 
 // maxSocketPath is the longest path a UNIX socket address can hold on Linux.
@@ -84,12 +99,7 @@ func (c *Config) validate() error {
 			return fmt.Errorf("machine %s: start script %s is not executable (chmod +x it, or pass the right file)", c.Name, c.StartScript)
 		}
 	}
-	if c.TmpDir == "" {
-		c.TmpDir = os.TempDir()
-	}
-	if c.SharedDir == "" {
-		c.SharedDir = filepath.Join(c.TmpDir, "shared-xchg")
-	}
+	c.setDirs()
 	if c.BootTimeout == 0 {
 		c.BootTimeout = 10 * time.Minute
 	}
@@ -100,6 +110,16 @@ func (c *Config) validate() error {
 		return fmt.Errorf("machine %s: socket path %s is %d bytes, longer than a UNIX socket allows (%d): use a shorter temporary directory (TMPDIR)", c.Name, p, len(p), maxSocketPath)
 	}
 	return nil
+}
+
+// setDirs fills in the default temporary and shared directories.
+func (c *Config) setDirs() {
+	if c.TmpDir == "" {
+		c.TmpDir = os.TempDir()
+	}
+	if c.SharedDir == "" {
+		c.SharedDir = filepath.Join(c.TmpDir, "shared-xchg")
+	}
 }
 
 func (c *Config) stateDir() string {

@@ -162,7 +162,7 @@ func TestGuestNeverReady(t *testing.T) {
 
 func TestStartScript(t *testing.T) {
 	dir := qemutest.TempDir(t)
-	cmd := qemutest.Command(t, "scripted")
+	cmd := qemutest.Config(t, "scripted").Command
 	script := filepath.Join(dir, "run-scripted-vm")
 	var quoted []string
 	for _, a := range cmd {
@@ -268,8 +268,12 @@ func holdMachine(pidFile string) int {
 		return 1
 	}
 	dir, _ := os.MkdirTemp("", "vmt")
-	accel, _ := qemu.Accel()
-	m, err := qemu.New(qemu.Config{Name: "held", TmpDir: dir, Command: img.Command(qemu.Binary(), guest.Options{Hostname: "held", Accel: accel})})
+	spec := qemu.Spec{Name: "held", Kernel: img.Kernel, Initrd: img.Initramfs}
+	cfg, err := spec.Config(dir, 1, nil, nil)
+	var m *qemu.Machine
+	if err == nil {
+		m, err = qemu.New(cfg)
+	}
 	if err == nil {
 		err = m.Connect(context.Background())
 	}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -113,6 +114,9 @@ func (m *Machine) Start() error {
 		}
 	}
 	os.Chmod(state, 0o700) // the sockets live here
+	if err := m.prepareLocked(); err != nil {
+		return err
+	}
 	sockets := map[string]net.Listener{}
 	for _, name := range []string{"shell", "data", "monitor", "qmp"} {
 		path := filepath.Join(state, name)
@@ -150,6 +154,38 @@ func (m *Machine) Start() error {
 	go m.readSerial(stdout)
 	go m.wait(cmd, m.exited)
 	go m.attach(sockets, m.exited, m.attached)
+	return nil
+}
+
+// prepareLocked creates the directories and disks the command line refers to.
+func (m *Machine) prepareLocked() error {
+	for _, d := range m.cfg.MakeDirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("machine %s: %w", m.cfg.Name, err)
+		}
+	}
+	for _, d := range m.cfg.Disks {
+		if _, err := os.Stat(d.Path); err == nil {
+			continue
+		}
+		args := []string{"create", "-q", "-f", "qcow2"}
+		if d.Backing != "" {
+			backing, err := filepath.Abs(d.Backing)
+			if err != nil {
+				return err
+			}
+			args = append(args, "-b", backing, "-F", "raw")
+			if strings.HasSuffix(backing, ".qcow2") {
+				args[len(args)-1] = "qcow2"
+			}
+			args = append(args, d.Path)
+		} else {
+			args = append(args, d.Path, strconv.Itoa(d.SizeMB)+"M")
+		}
+		if out, err := exec.Command("qemu-img", args...).CombinedOutput(); err != nil {
+			return fmt.Errorf("machine %s: creating disk %s: qemu-img: %v: %s (is qemu-utils installed?)", m.cfg.Name, d.Path, err, strings.TrimSpace(string(out)))
+		}
+	}
 	return nil
 }
 
@@ -646,4 +682,35 @@ func fileReadable(path string) bool {
 		f.Close()
 	}
 	return err == nil
+}
+
+// Block takes the machine's VLAN links down, as if its cables were pulled.
+func (m *Machine) Block(ctx context.Context) error { return m.setLinks(ctx, "off") }
+
+// Unblock brings the VLAN links back up.
+func (m *Machine) Unblock(ctx context.Context) error { return m.setLinks(ctx, "on") }
+
+func (m *Machine) setLinks(ctx context.Context, state string) error {
+	if len(m.cfg.NICs) == 0 {
+		return fmt.Errorf("machine %s has no VLAN links to change", m.cfg.Name)
+	}
+	for _, nic := range m.cfg.NICs {
+		if out, err := m.SendMonitorCommand(ctx, "set_link "+nic+" "+state); err != nil || strings.TrimSpace(out) != "" {
+			return fmt.Errorf("machine %s: set_link %s %s: %v %s", m.cfg.Name, nic, state, err, out)
+		}
+	}
+	return nil
+}
+
+// ForwardPort forwards host TCP port hostPort (on 127.0.0.1) to guestPort
+// over user-mode networking.
+func (m *Machine) ForwardPort(ctx context.Context, hostPort, guestPort int) error {
+	out, err := m.SendMonitorCommand(ctx, fmt.Sprintf("hostfwd_add %s tcp:127.0.0.1:%d-:%d", userNetdev, hostPort, guestPort))
+	if err == nil && strings.TrimSpace(out) != "" {
+		err = fmt.Errorf("%s", strings.TrimSpace(out))
+	}
+	if err != nil {
+		return fmt.Errorf("machine %s: forwarding host port %d to guest port %d: %w", m.cfg.Name, hostPort, guestPort, err)
+	}
+	return nil
 }

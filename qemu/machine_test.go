@@ -35,7 +35,11 @@ func sharedMachine(t testing.TB) *qemu.Machine {
 			sharedErr = err
 			return
 		}
-		cfg := qemu.Config{Name: "shared", Command: qemutest.Command(t, "shared"), TmpDir: dir}
+		cfg, err := qemutest.Spec(t, "shared").Config(dir, 1, nil, nil)
+		if err != nil {
+			sharedErr = err
+			return
+		}
 		if sharedM, sharedErr = qemu.New(cfg); sharedErr == nil {
 			sharedErr = sharedM.Connect(context.Background())
 		}

@@ -38,16 +38,20 @@ func Image(t testing.TB) guest.Image {
 	return image
 }
 
-// Command returns a QEMU command line booting the test guest as name.
-func Command(t testing.TB, name string) []string {
-	accel, _ := qemu.Accel()
-	return Image(t).Command(qemu.Binary(), guest.Options{Hostname: name, Accel: accel})
+// Spec declares a test machine booting the test guest.
+func Spec(t testing.TB, name string) qemu.Spec {
+	img := Image(t)
+	return qemu.Spec{Name: name, Kernel: img.Kernel, Initrd: img.Initramfs, MemoryMB: 256}
 }
 
 // Config returns a machine configuration for the test guest, with its state
 // under a short temporary directory (socket paths must stay short).
 func Config(t testing.TB, name string) qemu.Config {
-	return qemu.Config{Name: name, Command: Command(t, name), TmpDir: TempDir(t), Log: NewLogger(t)}
+	cfg, err := Spec(t, name).Config(TempDir(t), 1, nil, NewLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
 
 // TempDir returns a short temporary directory removed when t ends.

@@ -1,0 +1,152 @@
+package qemu
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/vmt-dev/vmt/qemu/guest"
+)
+
+// Spec declares a machine by its options, named after NixOS's qemu-vm.nix.
+// With no Kernel and no DiskImage the machine boots the default guest: the
+// host's kernel with an initramfs vmt generates.
+type Spec struct {
+	Name         string
+	MemoryMB     int    // memory_size; default 512
+	Cores        int    // default 1
+	Kernel       string // kernel image; Initrd and KernelParams go with it
+	Initrd       string
+	KernelParams []string
+	DiskImage    string      // a bootable disk image, used through a qcow2 overlay
+	EmptyDisks   []int       // sizes in MiB: /dev/vda, /dev/vdb, ... (after the root disk of a DiskImage)
+	SharedDirs   []SharedDir // 9p shares
+	VLANs        []int       // one NIC per VLAN, plugged into that VLAN's switch
+	ForwardPorts []PortForward
+	QEMUFlags    []string // appended as they are
+}
+
+// SharedDir shares a host directory with the guest over 9p.
+type SharedDir struct {
+	Source string // host path
+	Target string // mount point in the guest
+}
+
+// PortForward forwards a host TCP port to a guest port on user networking.
+type PortForward struct {
+	HostPort, GuestPort int
+}
+
+// MachineIP returns the address a machine has on a VLAN: 192.168.VLAN.INDEX,
+// INDEX being the machine's 1-based position among the test's machines, as
+// in NixOS tests.
+func MachineIP(vlan, index int) string {
+	return fmt.Sprintf("192.168.%d.%d", vlan, index)
+}
+
+// nicID names the QEMU device of a machine's NIC on vlan (for set_link).
+func nicID(vlan int) string { return "nic-vlan" + strconv.Itoa(vlan) }
+
+// userNetdev is the id of the user-mode network, for hostfwd_add.
+const userNetdev = "user0"
+
+// Config turns the spec into an engine configuration. index is the
+// machine's 1-based position (its VLAN address), switches the running VLANs.
+func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logger) (Config, error) {
+	if s.Name == "" {
+		return Config{}, fmt.Errorf("a declared machine needs a name")
+	}
+	if s.Kernel != "" && s.DiskImage != "" {
+		return Config{}, fmt.Errorf("machine %s: give a kernel or a disk image, not both", s.Name)
+	}
+	if s.MemoryMB == 0 {
+		s.MemoryMB = 512
+	}
+	if s.Cores == 0 {
+		s.Cores = 1
+	}
+	cfg := Config{Name: s.Name, TmpDir: tmpDir, Log: log}
+	cfg.setDirs()
+	state := cfg.stateDir()
+	accel, _ := Accel()
+	args := []string{Binary(), "-accel", accel, "-m", strconv.Itoa(s.MemoryMB), "-smp", strconv.Itoa(s.Cores)}
+	if accel == AccelKVM {
+		args = append(args, "-cpu", "host")
+	}
+	params := append([]string{"console=ttyS0", "panic=-1", "quiet", "vmt.hostname=" + s.Name}, s.KernelParams...)
+	switch {
+	case s.DiskImage != "":
+		overlay := filepath.Join(state, "root.qcow2")
+		cfg.Disks = append(cfg.Disks, Disk{Path: overlay, Backing: s.DiskImage})
+		args = append(args, "-drive", "file="+overlay+",if=virtio,format=qcow2")
+	default:
+		kernel, initrd := s.Kernel, s.Initrd
+		if kernel == "" {
+			img, err := DefaultImage()
+			if err != nil {
+				return Config{}, fmt.Errorf("machine %s: %w", s.Name, err)
+			}
+			kernel, initrd = img.Kernel, img.Initramfs
+		}
+		args = append(args, "-kernel", kernel)
+		if initrd != "" {
+			args = append(args, "-initrd", initrd)
+		}
+	}
+	for i, size := range s.EmptyDisks {
+		path := filepath.Join(state, fmt.Sprintf("empty%d.qcow2", i))
+		cfg.Disks = append(cfg.Disks, Disk{Path: path, SizeMB: size})
+		args = append(args, "-drive", "file="+path+",if=virtio,format=qcow2")
+	}
+	// The shared dir and the machine's xchg dir, as NixOS guests mount them.
+	shares := append([]SharedDir{{Source: cfg.SharedDir, Target: "/tmp/shared"}, {Source: filepath.Join(state, "xchg"), Target: "/tmp/xchg"}}, s.SharedDirs...)
+	cfg.MakeDirs = append(cfg.MakeDirs, filepath.Join(state, "xchg"))
+	var mounts []string
+	for i, d := range shares {
+		if strings.ContainsAny(d.Source, ",") || strings.ContainsAny(d.Target, ", :") {
+			return Config{}, fmt.Errorf("machine %s: shared dir %s -> %s: paths may not contain ',' (nor ' ' or ':' in the target)", s.Name, d.Source, d.Target)
+		}
+		tag := "share" + strconv.Itoa(i)
+		args = append(args, "-virtfs", "local,path="+d.Source+",security_model=none,mount_tag="+tag)
+		mounts = append(mounts, tag+":"+d.Target)
+	}
+	params = append(params, "vmt.mounts="+strings.Join(mounts, ","))
+	userNet := "user,id=" + userNetdev
+	for _, f := range s.ForwardPorts {
+		userNet += fmt.Sprintf(",hostfwd=tcp:127.0.0.1:%d-:%d", f.HostPort, f.GuestPort)
+	}
+	args = append(args, "-netdev", userNet, "-device", "virtio-net-pci,netdev="+userNetdev+",mac=52:54:00:12:34:56")
+	var addrs []string
+	for _, n := range s.VLANs {
+		sw, ok := switches[n]
+		if !ok {
+			return Config{}, fmt.Errorf("machine %s: vlan %d has no switch", s.Name, n)
+		}
+		mac := fmt.Sprintf("52:54:00:12:%02x:%02x", n, index)
+		args = append(args,
+			"-netdev", fmt.Sprintf("vde,id=vlan%d,sock=%s", n, sw.Dir),
+			"-device", fmt.Sprintf("virtio-net-pci,netdev=vlan%d,mac=%s,id=%s", n, mac, nicID(n)))
+		addrs = append(addrs, mac+"="+MachineIP(n, index)+"/24")
+		cfg.NICs = append(cfg.NICs, nicID(n))
+	}
+	if len(addrs) > 0 {
+		params = append(params, "vmt.addrs="+strings.Join(addrs, ","))
+	}
+	if s.DiskImage == "" {
+		args = append(args, "-append", strings.Join(params, " "))
+	}
+	cfg.Command = append(args, s.QEMUFlags...)
+	return cfg, cfg.validate()
+}
+
+// DefaultImage is the guest of machines that name no kernel: the host's
+// kernel ($VMT_KERNEL or the newest /boot/vmlinuz-*) with a generated
+// initramfs.
+func DefaultImage() (guest.Image, error) {
+	k, err := guest.HostKernel()
+	if err != nil {
+		return guest.Image{}, err
+	}
+	return guest.Build(k)
+}
