@@ -69,7 +69,10 @@ func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logge
 	cfg := Config{Name: s.Name, TmpDir: tmpDir, Log: log}
 	cfg.setDirs()
 	state := cfg.stateDir()
-	accel, _ := Accel()
+	accel, why := Accel()
+	if log != nil {
+		log.Log(s.Name, fmt.Sprintf("accelerator %s: %s", accel, why))
+	}
 	args := []string{Binary(), "-accel", accel, "-m", strconv.Itoa(s.MemoryMB), "-smp", strconv.Itoa(s.Cores)}
 	if accel == AccelKVM {
 		args = append(args, "-cpu", "host")
