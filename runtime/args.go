@@ -1,0 +1,276 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vmt-dev/vmt/internal/suggest"
+	"github.com/vmt-dev/vmt/lang"
+	"go.starlark.net/starlark"
+)
+
+// args are the arguments of one call matched to the parameters of its
+// lang entry, so names, defaults and types come from the symbol table only.
+type args struct {
+	fn     *lang.Func
+	values map[string]starlark.Value
+}
+
+// unpackArgs matches a call's arguments to fn's parameters, fills in the
+// defaults and checks each value against the parameter's type.
+func unpackArgs(fn *lang.Func, positional starlark.Tuple, kwargs []starlark.Tuple) (*args, error) {
+	a := &args{fn: fn, values: map[string]starlark.Value{}}
+	var variadic, varKeyword *lang.Param
+	var rest starlark.Tuple
+	next := 0
+	for i := range fn.Params {
+		p := &fn.Params[i]
+		switch p.Kind {
+		case lang.Variadic:
+			variadic = p
+		case lang.VarKeyword:
+			varKeyword = p
+		}
+	}
+	for _, v := range positional {
+		for next < len(fn.Params) && fn.Params[next].Kind != lang.Positional {
+			next = len(fn.Params) // a *args or keyword-only parameter ends the positional ones
+		}
+		if next < len(fn.Params) {
+			a.values[fn.Params[next].Name] = v
+			next++
+			continue
+		}
+		if variadic == nil {
+			return nil, fmt.Errorf("%s: got %d positional arguments, want at most %d", fn.Name, len(positional), countPositional(fn))
+		}
+		rest = append(rest, v)
+	}
+	if variadic != nil {
+		a.values[variadic.Name] = rest
+	}
+	extra := starlark.NewDict(0)
+	for _, kv := range kwargs {
+		name := string(kv[0].(starlark.String))
+		p := findParam(fn, name)
+		if p == nil || p.Kind == lang.Variadic || p.Kind == lang.VarKeyword {
+			if varKeyword == nil {
+				return nil, fmt.Errorf("%s: unexpected keyword argument %q%s", fn.Name, name, didYouMean(name, paramNames(fn)))
+			}
+			extra.SetKey(kv[0], kv[1])
+			continue
+		}
+		if _, dup := a.values[name]; dup {
+			return nil, fmt.Errorf("%s: got multiple values for parameter %q", fn.Name, name)
+		}
+		a.values[name] = kv[1]
+	}
+	if varKeyword != nil {
+		a.values[varKeyword.Name] = extra
+	}
+	for _, p := range fn.Params {
+		v, ok := a.values[p.Name]
+		if !ok {
+			if p.Required() {
+				return nil, fmt.Errorf("%s: missing argument for %s", fn.Name, p.Name)
+			}
+			d, err := defaultValue(p.Default)
+			if err != nil {
+				return nil, fmt.Errorf("%s: default of %s: %v", fn.Name, p.Name, err)
+			}
+			a.values[p.Name] = d
+			continue
+		}
+		if err := checkParamType(fn, p, v); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+func countPositional(fn *lang.Func) int {
+	n := 0
+	for _, p := range fn.Params {
+		if p.Kind == lang.Positional {
+			n++
+		}
+	}
+	return n
+}
+
+func findParam(fn *lang.Func, name string) *lang.Param {
+	for i := range fn.Params {
+		if fn.Params[i].Name == name {
+			return &fn.Params[i]
+		}
+	}
+	return nil
+}
+
+func paramNames(fn *lang.Func) []string {
+	var names []string
+	for _, p := range fn.Params {
+		if p.Kind == lang.Positional || p.Kind == lang.KeywordOnly {
+			names = append(names, p.Name)
+		}
+	}
+	return names
+}
+
+// defaults caches the evaluated default expressions of the table; they
+// are frozen, so a shared [] or {} cannot be changed by a call.
+var defaults sync.Map // source → starlark.Value
+
+func defaultValue(src string) (starlark.Value, error) {
+	if v, ok := defaults.Load(src); ok {
+		return v.(starlark.Value), nil
+	}
+	v, err := starlark.EvalOptions(lang.FileOptions(), &starlark.Thread{Name: "default"}, "<default>", src, nil)
+	if err != nil {
+		return nil, err
+	}
+	v.Freeze()
+	defaults.Store(src, v)
+	return v, nil
+}
+
+// checkParamType checks v against p's type expression; the elements of a
+// *args parameter and the values of a **kwargs parameter are checked one
+// by one.
+func checkParamType(fn *lang.Func, p lang.Param, v starlark.Value) error {
+	switch p.Kind {
+	case lang.Variadic:
+		for i, elem := range v.(starlark.Tuple) {
+			if !hasType(elem, p.Type) {
+				return fmt.Errorf("%s: argument %d of *%s is %s, want %s", fn.Name, i+1, p.Name, elem.Type(), p.Type)
+			}
+		}
+		return nil
+	case lang.VarKeyword:
+		return nil
+	}
+	if !hasType(v, p.Type) {
+		return fmt.Errorf("%s: %s is %s, want %s", fn.Name, p.Name, v.Type(), p.Type)
+	}
+	return nil
+}
+
+// hasType reports whether v is one of the alternatives of a type
+// expression such as "int|float|None" or "list[str]".
+func hasType(v starlark.Value, expr string) bool {
+	for _, base := range lang.BaseTypes(expr) {
+		switch base {
+		case "any":
+			return true
+		case "callable":
+			if _, ok := v.(starlark.Callable); ok {
+				return true
+			}
+		case "None":
+			if v == starlark.None {
+				return true
+			}
+		case "str":
+			if _, ok := v.(starlark.String); ok {
+				return true
+			}
+		default:
+			if v.Type() == base {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// The accessors below are called only for parameters the lang entry
+// declares with a matching type, which unpackArgs has checked.
+
+func (a *args) value(name string) starlark.Value {
+	v, ok := a.values[name]
+	if !ok {
+		panic(fmt.Sprintf("runtime: %s has no parameter %s in lang", a.fn.Name, name))
+	}
+	return v
+}
+
+func (a *args) str(name string) string {
+	s, _ := starlark.AsString(a.value(name))
+	return s
+}
+
+// optStr returns a str|None parameter and whether it was a string.
+func (a *args) optStr(name string) (string, bool) {
+	s, ok := starlark.AsString(a.value(name))
+	return s, ok
+}
+
+func (a *args) bool(name string) bool {
+	return bool(a.value(name).Truth())
+}
+
+func (a *args) int(name string) (int, error) {
+	var n int
+	if err := starlark.AsInt(a.value(name), &n); err != nil {
+		return 0, fmt.Errorf("%s: %s: %v", a.fn.Name, name, err)
+	}
+	return n, nil
+}
+
+func (a *args) tuple(name string) starlark.Tuple {
+	t, _ := a.value(name).(starlark.Tuple)
+	return t
+}
+
+func (a *args) isNone(name string) bool {
+	return a.value(name) == starlark.None
+}
+
+// seconds returns a duration given in seconds (int or float); None is 0,
+// which the engine reads as "no limit".
+func (a *args) seconds(name string) (time.Duration, error) {
+	v := a.value(name)
+	if v == starlark.None {
+		return 0, nil
+	}
+	f, ok := starlark.AsFloat(v)
+	if !ok || math.IsNaN(f) || f < 0 || f > math.MaxInt64/float64(time.Second) {
+		return 0, fmt.Errorf("%s: %s must be a number of seconds ≥ 0, got %s", a.fn.Name, name, v)
+	}
+	return time.Duration(f * float64(time.Second)), nil
+}
+
+// strings returns the elements of a *args of strings.
+func (a *args) strings(name string) []string {
+	var out []string
+	for _, v := range a.tuple(name) {
+		s, _ := starlark.AsString(v)
+		out = append(out, s)
+	}
+	return out
+}
+
+// joinValues joins values the way print does: strings as they are,
+// anything else as its repr.
+func joinValues(values starlark.Tuple, sep string) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		if s, ok := starlark.AsString(v); ok {
+			parts[i] = s
+		} else {
+			parts[i] = v.String()
+		}
+	}
+	return strings.Join(parts, sep)
+}
+
+// didYouMean is a hint naming the closest candidate, or "".
+func didYouMean(name string, candidates []string) string {
+	if c := suggest.Closest(name, candidates); c != "" {
+		return " (did you mean " + c + "?)"
+	}
+	return ""
+}

@@ -1,0 +1,130 @@
+package runtime
+
+import (
+	"fmt"
+
+	"go.starlark.net/starlark"
+)
+
+// Declaration is a machine the script declares with create_machine, in
+// the options of NixOS's qemu-vm.nix.
+type Declaration struct {
+	MemorySize   int
+	Cores        int
+	Kernel       string
+	Initrd       string
+	KernelParams []string
+	DiskImage    string
+	EmptyDisks   []int
+	SharedDirs   map[string]string // guest mount point → host path
+	VLans        []int
+	ForwardPorts map[int]int // host port → guest port
+	QEMUFlags    []string
+}
+
+// createMachine makes the engine of a machine the script declares; its
+// global exists from the start (the name is a literal, found before the
+// script runs), and this call gives it its configuration.
+func createMachine(c *call) (starlark.Value, error) {
+	name := c.args.str("name")
+	var m *Machine
+	for _, candidate := range c.d.machines {
+		if candidate.name == name {
+			m = candidate
+		}
+	}
+	if m == nil {
+		return nil, fmt.Errorf("create_machine: write the machine name as a string literal, as in create_machine(%q), so that its global exists before the script runs", name)
+	}
+	if m.engine != nil {
+		return nil, fmt.Errorf("create_machine: machine %s already exists", name)
+	}
+	spec := m.spec
+	spec.KeepState = c.args.bool("keep_machine_state")
+	if script, ok := c.args.optStr("start_command"); ok {
+		spec.StartScript = script
+	} else {
+		decl, err := declaration(c)
+		if err != nil {
+			return nil, err
+		}
+		spec.Declared = decl
+	}
+	engine, err := c.d.opts.Backend.NewMachine(spec, c.d.log)
+	if err != nil {
+		return nil, err
+	}
+	m.spec, m.engine = spec, engine
+	return m, nil
+}
+
+// declaration reads the options of create_machine.
+func declaration(c *call) (*Declaration, error) {
+	var d Declaration
+	var err error
+	if d.MemorySize, err = c.args.int("memory_size"); err != nil {
+		return nil, err
+	}
+	if d.Cores, err = c.args.int("cores"); err != nil {
+		return nil, err
+	}
+	d.Kernel, _ = c.args.optStr("kernel")
+	d.Initrd, _ = c.args.optStr("initrd")
+	d.DiskImage, _ = c.args.optStr("disk_image")
+	if d.KernelParams, err = stringList(c, "kernel_params"); err != nil {
+		return nil, err
+	}
+	if d.QEMUFlags, err = stringList(c, "qemu_flags"); err != nil {
+		return nil, err
+	}
+	if d.EmptyDisks, err = intList(c, "empty_disks"); err != nil {
+		return nil, err
+	}
+	if d.VLans, err = intList(c, "vlans"); err != nil {
+		return nil, err
+	}
+	shared := c.args.value("shared_dirs").(*starlark.Dict)
+	d.SharedDirs = map[string]string{}
+	for _, kv := range shared.Items() {
+		mount, ok1 := starlark.AsString(kv[0])
+		host, ok2 := starlark.AsString(kv[1])
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("create_machine: shared_dirs maps guest mount points to host paths, both strings; got %s: %s", kv[0], kv[1])
+		}
+		d.SharedDirs[mount] = host
+	}
+	ports := c.args.value("forward_ports").(*starlark.Dict)
+	d.ForwardPorts = map[int]int{}
+	for _, kv := range ports.Items() {
+		var host, guest int
+		if starlark.AsInt(kv[0], &host) != nil || starlark.AsInt(kv[1], &guest) != nil {
+			return nil, fmt.Errorf("create_machine: forward_ports maps host ports to guest ports, both ints; got %s: %s", kv[0], kv[1])
+		}
+		d.ForwardPorts[host] = guest
+	}
+	return &d, nil
+}
+
+func stringList(c *call, name string) ([]string, error) {
+	list := c.args.value(name).(*starlark.List)
+	out := make([]string, list.Len())
+	for i := range out {
+		s, ok := starlark.AsString(list.Index(i))
+		if !ok {
+			return nil, fmt.Errorf("%s: %s must hold strings, got %s", c.args.fn.Name, name, list.Index(i).Type())
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+func intList(c *call, name string) ([]int, error) {
+	list := c.args.value(name).(*starlark.List)
+	out := make([]int, list.Len())
+	for i := range out {
+		if err := starlark.AsInt(list.Index(i), &out[i]); err != nil {
+			return nil, fmt.Errorf("%s: %s must hold ints, got %s", c.args.fn.Name, name, list.Index(i).Type())
+		}
+	}
+	return out, nil
+}

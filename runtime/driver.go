@@ -1,0 +1,187 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"go.starlark.net/starlark"
+)
+
+// Options configure one run of a test script.
+type Options struct {
+	// Script names the script in messages and backtraces; Source is its text.
+	Script string
+	Source []byte
+	// Machines are the machines given on the command line (start scripts).
+	Machines []MachineSpec
+	// VLans are the numbers of the VLANs to create.
+	VLans []int
+	// GlobalTimeout stops the test when it runs longer; 0 means never.
+	GlobalTimeout time.Duration
+	// OutputDir receives screenshots and files copied out of guests.
+	OutputDir string
+	// Interactive runs a REPL after the script (or instead, without one).
+	Interactive bool
+	// Stdin feeds the REPL and the interactive methods.
+	Stdin io.Reader
+	// Terminal receives the human-readable log; Color styles it.
+	Terminal io.Writer
+	Color    bool
+	// XMLLog, when set, receives the log in the NixOS driver's XML format.
+	XMLLog io.Writer
+	// JUnitXML, when set, is the path of a JUnit report, one test case per
+	// subtest.
+	JUnitXML string
+	// Tesseract is the OCR program; "" looks up tesseract on PATH.
+	Tesseract string
+	// Backend makes the machines and VLANs.
+	Backend Backend
+}
+
+// driver runs one test: its machines, VLANs, log, subtests and the
+// polling conditions and deadlines every guest call honours.
+type driver struct {
+	opts   Options
+	ctx    context.Context // cancelled by the global timeout or a signal
+	log    *Log
+	thread *starlark.Thread
+
+	machines []*Machine
+	vlans    []*VLan
+	sources  map[string][]byte // script sources by file name, for backtraces
+	globals  starlark.StringDict
+
+	subtests   subtests
+	conditions []*pollingCondition
+	checking   bool // a polling condition is being checked
+
+	// deadlines are the ends of the waits in progress (retry, ...);
+	// guest calls made inside them stop at the earliest.
+	deadlines []time.Time
+
+	// stopReason says why and during which step the test was stopped.
+	stopMu     sync.Mutex
+	stopReason string
+	// reported is set once a failure report is in the log.
+	reported bool
+
+	releaseOnce sync.Once
+}
+
+// errGlobalTimeout is the cause of the context when the global timeout fires.
+var errGlobalTimeout = errors.New("global timeout")
+
+func newDriver(ctx context.Context, opts Options, sinks ...logSink) *driver {
+	return &driver{
+		opts:    opts,
+		ctx:     ctx,
+		log:     newLog(sinks...),
+		sources: map[string][]byte{opts.Script: opts.Source},
+	}
+}
+
+// callContext returns the context a guest call runs under: the test's,
+// ending at the earliest deadline of the waits in progress.
+func (d *driver) callContext() (context.Context, context.CancelFunc) {
+	if len(d.deadlines) == 0 {
+		return context.WithCancel(d.ctx)
+	}
+	return context.WithDeadline(d.ctx, d.earliestDeadline())
+}
+
+// earliestDeadline is the first deadline of the waits in progress; there
+// must be one.
+func (d *driver) earliestDeadline() time.Time {
+	earliest := d.deadlines[0]
+	for _, t := range d.deadlines[1:] {
+		if t.Before(earliest) {
+			earliest = t
+		}
+	}
+	return earliest
+}
+
+// within runs fn with a deadline that guest calls inside it honour.
+func (d *driver) within(deadline time.Time, fn func() error) error {
+	d.deadlines = append(d.deadlines, deadline)
+	defer func() { d.deadlines = d.deadlines[:len(d.deadlines)-1] }()
+	return fn()
+}
+
+// stopped returns the reason the whole test was stopped, or nil.
+func (d *driver) stopped() error {
+	if d.ctx.Err() == nil {
+		return nil
+	}
+	return stopError(d.ctx)
+}
+
+// stopError explains why ctx ended: the global timeout or an interruption.
+func stopError(ctx context.Context) error {
+	cause := context.Cause(ctx)
+	if errors.Is(cause, errGlobalTimeout) {
+		return &stoppedError{reason: cause.Error()}
+	}
+	return &stoppedError{reason: "stopped: " + cause.Error()}
+}
+
+// stoppedError ends the test early; retries and assert_fails let it
+// through. err, when set, is the error the script saw.
+type stoppedError struct {
+	reason string
+	err    error
+}
+
+func (e *stoppedError) Error() string { return e.reason }
+func (e *stoppedError) Unwrap() error { return e.err }
+
+// sleep waits on the host clock, returning early when the test is stopped.
+func (d *driver) sleep(dur time.Duration) error {
+	if dur <= 0 {
+		return d.stopped()
+	}
+	timer := time.NewTimer(dur)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-d.ctx.Done():
+		return d.stopped()
+	}
+}
+
+// release stops every machine and VLAN, at once.
+func (d *driver) release() {
+	d.releaseOnce.Do(func() {
+		var wg sync.WaitGroup
+		for _, m := range d.machines {
+			if m.engine == nil {
+				continue
+			}
+			wg.Go(func() {
+				if err := m.engine.Release(); err != nil {
+					d.log.Line(m.name, fmt.Sprintf("releasing: %v", err))
+				}
+			})
+		}
+		wg.Wait()
+		for _, v := range d.vlans {
+			if err := v.engine.Release(); err != nil {
+				d.log.Line("", fmt.Sprintf("vlan%d: releasing: %v", v.nr, err))
+			}
+		}
+	})
+}
+
+// outputPath places a bare file name in the output directory.
+func (d *driver) outputPath(name string) string {
+	if filepath.IsAbs(name) || filepath.Base(name) != name {
+		return name
+	}
+	return filepath.Join(d.opts.OutputDir, name)
+}

@@ -1,0 +1,51 @@
+package runtime
+
+import (
+	"fmt"
+
+	"go.starlark.net/starlark"
+)
+
+// Machine is the Starlark handle of one machine of the test.
+type Machine struct {
+	d    *driver
+	name string
+	spec MachineSpec
+	// engine is nil for a machine the script declares, until its
+	// create_machine call has run.
+	engine Engine
+}
+
+var (
+	_ starlark.HasAttrs = (*Machine)(nil)
+	_ EngineLogger      = (*Log)(nil)
+)
+
+func (m *Machine) String() string        { return fmt.Sprintf("<Machine %s>", m.name) }
+func (m *Machine) Type() string          { return "Machine" }
+func (m *Machine) Freeze()               {}
+func (m *Machine) Truth() starlark.Bool  { return true }
+func (m *Machine) Hash() (uint32, error) { return starlark.String(m.name).Hash() }
+
+func (m *Machine) AttrNames() []string { return memberNames("Machine") }
+
+func (m *Machine) Attr(name string) (starlark.Value, error) {
+	return member(m.d, "Machine", m, name, machineMethods, machineAttrs)
+}
+
+// eng returns the machine's engine, or an error for a declared machine
+// used before its create_machine call.
+func (m *Machine) eng() (Engine, error) {
+	if m.engine == nil {
+		return nil, fmt.Errorf("machine %s is used before create_machine(%q, ...) declares it", m.name, m.name)
+	}
+	return m.engine, nil
+}
+
+// step runs fn as a nested, timed step of the log.
+func (m *Machine) step(msg string, fn func() error) error {
+	s := m.d.log.Nest(m.name, msg)
+	err := fn()
+	s.end(err)
+	return err
+}

@@ -1,0 +1,223 @@
+package runtime
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/digitalocean/go-qemu/qmp"
+	"go.starlark.net/starlark"
+)
+
+func machineWaitForConsoleText(m *Machine, c *call) (starlark.Value, error) {
+	eng, err := m.eng()
+	if err != nil {
+		return nil, err
+	}
+	re, err := compileArg(c, "regex")
+	if err != nil {
+		return nil, err
+	}
+	timeout, err := c.args.seconds("timeout")
+	if err != nil {
+		return nil, err
+	}
+	err = m.step("waiting for "+re.String()+" to appear on the console", func() error {
+		ctx, cancel := c.d.callContext()
+		defer cancel()
+		if _, err := eng.WaitForConsoleText(ctx, re, timeout); err != nil {
+			return c.d.callError(ctx, err)
+		}
+		return nil
+	})
+	return starlark.None, err
+}
+
+func machineGetConsoleLog(m *Machine, _ *call) (starlark.Value, error) {
+	eng, err := m.eng()
+	if err != nil {
+		return nil, err
+	}
+	return starlark.String(eng.ConsoleLog()), nil
+}
+
+func machineSendConsole(m *Machine, c *call) (starlark.Value, error) {
+	eng, err := m.eng()
+	if err != nil {
+		return nil, err
+	}
+	chars := c.args.str("chars")
+	return starlark.None, m.step(fmt.Sprintf("sending %q to the console", chars), func() error {
+		return eng.SendConsole(chars)
+	})
+}
+
+// monitor sends an HMP command after the polling conditions.
+func (m *Machine) monitor(c *call, command string) (string, error) {
+	eng, err := m.eng()
+	if err != nil {
+		return "", err
+	}
+	if err := c.d.checkConditions(c.thread); err != nil {
+		return "", err
+	}
+	ctx, cancel := c.d.callContext()
+	defer cancel()
+	out, err := eng.SendMonitorCommand(ctx, command)
+	if err != nil {
+		return out, c.d.callError(ctx, err)
+	}
+	return out, nil
+}
+
+func machineSendMonitorCommand(m *Machine, c *call) (starlark.Value, error) {
+	command := c.args.str("command")
+	var out string
+	err := m.step("sending monitor command: "+command, func() error {
+		var err error
+		out, err = m.monitor(c, command)
+		return err
+	})
+	return starlark.String(out), err
+}
+
+// silentMonitorCommand runs an HMP command that prints nothing when it
+// works; anything it prints is its error.
+func (m *Machine) silentMonitorCommand(c *call, msg, command string) (starlark.Value, error) {
+	err := m.step(msg, func() error {
+		out, err := m.monitor(c, command)
+		if err != nil {
+			return err
+		}
+		if out = strings.TrimSpace(out); out != "" {
+			return fmt.Errorf("%s: monitor command %q: %s", m.name, command, out)
+		}
+		return nil
+	})
+	return starlark.None, err
+}
+
+func machineForwardPort(m *Machine, c *call) (starlark.Value, error) {
+	host, err := c.args.int("host_port")
+	if err != nil {
+		return nil, err
+	}
+	guest, err := c.args.int("guest_port")
+	if err != nil {
+		return nil, err
+	}
+	return m.silentMonitorCommand(c, fmt.Sprintf("forwarding host port %d to guest port %d", host, guest),
+		fmt.Sprintf("hostfwd_add tcp::%d-:%d", host, guest))
+}
+
+// The first VLAN interface is virtio-net-pci.1 in NixOS test machines.
+func machineBlock(m *Machine, c *call) (starlark.Value, error) {
+	return m.silentMonitorCommand(c, "unplugging from the VLANs", "set_link virtio-net-pci.1 off")
+}
+
+func machineUnblock(m *Machine, c *call) (starlark.Value, error) {
+	return m.silentMonitorCommand(c, "plugging back into the VLANs", "set_link virtio-net-pci.1 on")
+}
+
+// machineWaitForQMPEvent returns the first QMP event the filter accepts;
+// the filter runs here, on the script's thread, one event at a time.
+func machineWaitForQMPEvent(m *Machine, c *call) (starlark.Value, error) {
+	eng, err := m.eng()
+	if err != nil {
+		return nil, err
+	}
+	timeout, err := c.args.seconds("timeout")
+	if err != nil {
+		return nil, err
+	}
+	filter := c.args.value("event_filter")
+	var accepted starlark.Value
+	err = m.step("waiting for a QMP event", func() error {
+		deadline := time.Now().Add(timeout)
+		for {
+			remaining := time.Until(deadline)
+			if remaining <= 0 {
+				return fmt.Errorf("%s: no accepted QMP event within %s", m.name, formatSeconds(timeout))
+			}
+			ctx, cancel := c.d.callContext()
+			event, err := eng.WaitForQMPEvent(ctx, func(qmp.Event) bool { return true }, remaining)
+			if err != nil {
+				err = c.d.callError(ctx, err)
+				cancel()
+				return err
+			}
+			cancel()
+			value, err := eventValue(event)
+			if err != nil {
+				return err
+			}
+			ok, err := starlark.Call(c.thread, filter, starlark.Tuple{value}, nil)
+			if err != nil {
+				return err
+			}
+			if ok.Truth() {
+				accepted = value
+				return nil
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return accepted, nil
+}
+
+// eventValue turns a QMP event into a dict: event, data, timestamp.
+func eventValue(e qmp.Event) (starlark.Value, error) {
+	data, err := goToStarlark(e.Data)
+	if err != nil {
+		return nil, fmt.Errorf("QMP event %s: %v", e.Event, err)
+	}
+	ts := starlark.NewDict(2)
+	ts.SetKey(starlark.String("seconds"), starlark.MakeInt64(e.Timestamp.Seconds))
+	ts.SetKey(starlark.String("microseconds"), starlark.MakeInt64(e.Timestamp.Microseconds))
+	d := starlark.NewDict(3)
+	d.SetKey(starlark.String("event"), starlark.String(e.Event))
+	d.SetKey(starlark.String("data"), data)
+	d.SetKey(starlark.String("timestamp"), ts)
+	return d, nil
+}
+
+// goToStarlark converts decoded JSON (maps, slices, float64, ...).
+func goToStarlark(v any) (starlark.Value, error) {
+	switch x := v.(type) {
+	case nil:
+		return starlark.None, nil
+	case bool:
+		return starlark.Bool(x), nil
+	case string:
+		return starlark.String(x), nil
+	case float64:
+		if x == float64(int64(x)) {
+			return starlark.MakeInt64(int64(x)), nil
+		}
+		return starlark.Float(x), nil
+	case []any:
+		elems := make([]starlark.Value, len(x))
+		for i, e := range x {
+			var err error
+			if elems[i], err = goToStarlark(e); err != nil {
+				return nil, err
+			}
+		}
+		return starlark.NewList(elems), nil
+	case map[string]any:
+		d := starlark.NewDict(len(x))
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			ev, err := goToStarlark(x[k])
+			if err != nil {
+				return nil, err
+			}
+			d.SetKey(starlark.String(k), ev)
+		}
+		return d, nil
+	}
+	return nil, fmt.Errorf("unexpected JSON value %T", v)
+}

@@ -1,0 +1,116 @@
+package runtime
+
+import (
+	"context"
+	"regexp"
+	"time"
+
+	"go.starlark.net/starlark"
+)
+
+// machineStart starts the machine without waiting for its boot. An
+// allow_reboot that differs from how the machine was made remakes its
+// engine while it is not running.
+func machineStart(m *Machine, c *call) (starlark.Value, error) {
+	eng, err := m.eng()
+	if err != nil {
+		return nil, err
+	}
+	if eng.Booted() {
+		return starlark.None, nil
+	}
+	if allow := c.args.bool("allow_reboot"); allow != m.spec.AllowReboot {
+		spec := m.spec
+		spec.AllowReboot = allow
+		remade, err := c.d.opts.Backend.NewMachine(spec, c.d.log)
+		if err != nil {
+			return nil, err
+		}
+		if err := eng.Release(); err != nil {
+			return nil, err
+		}
+		m.spec, m.engine, eng = spec, remade, remade
+	}
+	return starlark.None, m.step("starting", eng.Start)
+}
+
+// machineConnect waits for the guest's root shell, booting it if needed.
+func machineConnect(m *Machine, c *call) (starlark.Value, error) {
+	eng, err := m.eng()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := c.d.callContext()
+	defer cancel()
+	if err := eng.Connect(ctx); err != nil {
+		return nil, c.d.callError(ctx, err)
+	}
+	return starlark.None, nil
+}
+
+func machineIsUp(m *Machine, _ *call) (starlark.Value, error) {
+	return starlark.Bool(m.engine != nil && m.engine.IsUp()), nil
+}
+
+// lifecycleStep runs one engine call that may wait, as a step of the log.
+func (m *Machine) lifecycleStep(c *call, msg string, fn func(Engine, context.Context) error) (starlark.Value, error) {
+	eng, err := m.eng()
+	if err != nil {
+		return nil, err
+	}
+	err = m.step(msg, func() error {
+		ctx, cancel := c.d.callContext()
+		defer cancel()
+		if err := fn(eng, ctx); err != nil {
+			return c.d.callError(ctx, err)
+		}
+		return nil
+	})
+	return starlark.None, err
+}
+
+func machineShutdown(m *Machine, c *call) (starlark.Value, error) {
+	return m.lifecycleStep(c, "shutting down", Engine.Shutdown)
+}
+
+func machineCrash(m *Machine, c *call) (starlark.Value, error) {
+	return m.lifecycleStep(c, "crashing", func(eng Engine, _ context.Context) error { return eng.Crash() })
+}
+
+func machineReboot(m *Machine, c *call) (starlark.Value, error) {
+	return m.lifecycleStep(c, "rebooting", Engine.Reboot)
+}
+
+func machineWaitForShutdown(m *Machine, c *call) (starlark.Value, error) {
+	return m.lifecycleStep(c, "waiting for the VM to power off", Engine.WaitForShutdown)
+}
+
+// switchRootText is what systemd prints when it leaves the initrd.
+var switchRootText = regexp.MustCompile(`systemd\[1\]:.*Switching root\.`)
+
+// machineSwitchRoot moves a guest whose initrd runs the backdoor shell on
+// to its real root file system, as the NixOS driver does.
+func machineSwitchRoot(m *Machine, c *call) (starlark.Value, error) {
+	eng, err := m.eng()
+	if err != nil {
+		return nil, err
+	}
+	err = m.step("switching root", func() error {
+		if err := m.waitForUnit(c, "initrd.target", "", 900*time.Second); err != nil {
+			return err
+		}
+		if _, _, err := m.run(c, "systemctl isolate --no-block initrd-switch-root.target 2>/dev/null >/dev/null", 0); err != nil {
+			return err
+		}
+		ctx, cancel := c.d.callContext()
+		defer cancel()
+		if _, err := eng.WaitForConsoleText(ctx, switchRootText, 0); err != nil {
+			return c.d.callError(ctx, err)
+		}
+		if err := eng.Connect(ctx); err != nil {
+			return c.d.callError(ctx, err)
+		}
+		return nil
+	})
+	return starlark.None, err
+}
