@@ -3,24 +3,9 @@ package runtime
 import (
 	"fmt"
 
+	"github.com/vmt-dev/vmt/qemu"
 	"go.starlark.net/starlark"
 )
-
-// Declaration is a machine the script declares with create_machine, in
-// the options of NixOS's qemu-vm.nix.
-type Declaration struct {
-	MemorySize   int
-	Cores        int
-	Kernel       string
-	Initrd       string
-	KernelParams []string
-	DiskImage    string
-	EmptyDisks   []int
-	SharedDirs   map[string]string // guest mount point → host path
-	VLans        []int
-	ForwardPorts map[int]int // host port → guest port
-	QEMUFlags    []string
-}
 
 // createMachine makes the engine of a machine the script declares; its
 // global exists from the start (the name is a literal, found before the
@@ -58,11 +43,12 @@ func createMachine(c *call) (starlark.Value, error) {
 	return m, nil
 }
 
-// declaration reads the options of create_machine.
-func declaration(c *call) (*Declaration, error) {
-	var d Declaration
+// declaration reads the options of create_machine, whose names follow
+// NixOS's qemu-vm.nix, into the engine's machine declaration.
+func declaration(c *call) (*qemu.Spec, error) {
+	d := qemu.Spec{Name: c.args.str("name")}
 	var err error
-	if d.MemorySize, err = c.args.int("memory_size"); err != nil {
+	if d.MemoryMB, err = c.args.int("memory_size"); err != nil {
 		return nil, err
 	}
 	if d.Cores, err = c.args.int("cores"); err != nil {
@@ -80,27 +66,25 @@ func declaration(c *call) (*Declaration, error) {
 	if d.EmptyDisks, err = intList(c, "empty_disks"); err != nil {
 		return nil, err
 	}
-	if d.VLans, err = intList(c, "vlans"); err != nil {
+	if d.VLANs, err = intList(c, "vlans"); err != nil {
 		return nil, err
 	}
 	shared := c.args.value("shared_dirs").(*starlark.Dict)
-	d.SharedDirs = map[string]string{}
 	for _, kv := range shared.Items() {
 		mount, ok1 := starlark.AsString(kv[0])
 		host, ok2 := starlark.AsString(kv[1])
 		if !ok1 || !ok2 {
 			return nil, fmt.Errorf("create_machine: shared_dirs maps guest mount points to host paths, both strings; got %s: %s", kv[0], kv[1])
 		}
-		d.SharedDirs[mount] = host
+		d.SharedDirs = append(d.SharedDirs, qemu.SharedDir{Source: host, Target: mount})
 	}
 	ports := c.args.value("forward_ports").(*starlark.Dict)
-	d.ForwardPorts = map[int]int{}
 	for _, kv := range ports.Items() {
 		var host, guest int
 		if starlark.AsInt(kv[0], &host) != nil || starlark.AsInt(kv[1], &guest) != nil {
 			return nil, fmt.Errorf("create_machine: forward_ports maps host ports to guest ports, both ints; got %s: %s", kv[0], kv[1])
 		}
-		d.ForwardPorts[host] = guest
+		d.ForwardPorts = append(d.ForwardPorts, qemu.PortForward{HostPort: host, GuestPort: guest})
 	}
 	return &d, nil
 }

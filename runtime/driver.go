@@ -155,7 +155,7 @@ func (d *driver) sleep(dur time.Duration) error {
 	}
 }
 
-// release stops every machine and VLAN, at once.
+// release stops every machine at once, then the VLANs.
 func (d *driver) release() {
 	d.releaseOnce.Do(func() {
 		var wg sync.WaitGroup
@@ -170,10 +170,8 @@ func (d *driver) release() {
 			})
 		}
 		wg.Wait()
-		for _, v := range d.vlans {
-			if err := v.engine.Release(); err != nil {
-				d.log.Line("", fmt.Sprintf("vlan%d: releasing: %v", v.nr, err))
-			}
+		if err := d.opts.Backend.Release(); err != nil {
+			d.log.Line("", fmt.Sprintf("releasing: %v", err))
 		}
 	})
 }

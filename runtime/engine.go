@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/digitalocean/go-qemu/qmp"
+	"github.com/vmt-dev/vmt/qemu"
 )
 
 // Engine is what the runtime needs from one machine of the engine;
@@ -24,6 +25,9 @@ type Engine interface {
 	SendConsole(chars string) error
 	SendMonitorCommand(ctx context.Context, command string) (string, error)
 	WaitForQMPEvent(ctx context.Context, match func(qmp.Event) bool, timeout time.Duration) (qmp.Event, error)
+	Block(ctx context.Context) error
+	Unblock(ctx context.Context) error
+	ForwardPort(ctx context.Context, hostPort, guestPort int) error
 	SendKey(ctx context.Context, key string) error
 	SendChars(ctx context.Context, chars string, delay time.Duration) error
 	Screenshot(ctx context.Context, pngPath string) error
@@ -52,21 +56,23 @@ type MachineSpec struct {
 	KeepState   bool
 	// Declared is set for a machine declared by create_machine without
 	// a start_command.
-	Declared *Declaration
+	Declared *qemu.Spec
 	// Index is the machine's 1-based position among the test's machines.
 	Index int
 }
 
-// Backend makes the machines and VLANs of a test; none of them is
-// started by being made.
+// Backend makes the machines and VLANs of a test; a machine does not
+// start by being made.
 type Backend interface {
 	NewMachine(spec MachineSpec, log EngineLogger) (Engine, error)
 	// NewVLan starts the switch of VLAN nr.
 	NewVLan(nr int, log EngineLogger) (VLanEngine, error)
+	// Release stops what the backend started besides the machines (the
+	// VLAN switches); the driver calls it after releasing the machines.
+	Release() error
 }
 
 // VLanEngine is one virtual network switch of the engine.
 type VLanEngine interface {
 	SocketDir() string
-	Release() error
 }

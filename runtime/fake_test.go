@@ -98,6 +98,9 @@ func (f *fakeEngine) SendMonitorCommand(ctx context.Context, command string) (st
 func (f *fakeEngine) WaitForQMPEvent(ctx context.Context, match func(qmp.Event) bool, timeout time.Duration) (qmp.Event, error) {
 	return qmp.Event{}, fmt.Errorf("machine %s: the fake has no QMP", f.name)
 }
+func (f *fakeEngine) Block(context.Context) error                            { return nil }
+func (f *fakeEngine) Unblock(context.Context) error                          { return nil }
+func (f *fakeEngine) ForwardPort(context.Context, int, int) error            { return nil }
 func (f *fakeEngine) SendKey(context.Context, string) error                  { return nil }
 func (f *fakeEngine) SendChars(context.Context, string, time.Duration) error { return nil }
 func (f *fakeEngine) Screenshot(context.Context, string) error               { return nil }
@@ -137,6 +140,8 @@ func (b *fakeBackend) NewVLan(nr int, _ EngineLogger) (VLanEngine, error) {
 	return dirVLan(fmt.Sprintf("/vlan%d", nr)), nil
 }
 
+func (b *fakeBackend) Release() error { return nil }
+
 // allReleased reports whether every machine made was released.
 func (b *fakeBackend) allReleased() bool {
 	b.mu.Lock()
@@ -156,7 +161,6 @@ func (b *fakeBackend) allReleased() bool {
 type dirVLan string
 
 func (v dirVLan) SocketDir() string { return string(v) }
-func (v dirVLan) Release() error    { return nil }
 
 // fakeRun runs a script against fake machines and returns the error, the
 // terminal log and the backend.

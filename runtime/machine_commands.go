@@ -38,6 +38,11 @@ func (m *Machine) run(c *call, command string, timeout time.Duration) (int, []by
 	}
 	ctx, cancel := c.d.callContext()
 	defer cancel()
+	// Boot first, so that the time before output is shown live counts
+	// from the command's start.
+	if err := eng.Connect(ctx); err != nil {
+		return -1, nil, c.d.callError(ctx, err)
+	}
 	live := newLiveOutput(c.d.log, m.name)
 	status, out, err := eng.Execute(ctx, command, timeout, live)
 	live.done()

@@ -1,10 +1,10 @@
 package runtime
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/digitalocean/go-qemu/qmp"
@@ -83,16 +83,21 @@ func machineSendMonitorCommand(m *Machine, c *call) (starlark.Value, error) {
 	return starlark.String(out), err
 }
 
-// silentMonitorCommand runs an HMP command that prints nothing when it
-// works; anything it prints is its error.
-func (m *Machine) silentMonitorCommand(c *call, msg, command string) (starlark.Value, error) {
-	err := m.step(msg, func() error {
-		out, err := m.monitor(c, command)
-		if err != nil {
+// engineStep runs an engine call that talks to QEMU, after the polling
+// conditions, as a step of the log.
+func (m *Machine) engineStep(c *call, msg string, fn func(Engine, context.Context) error) (starlark.Value, error) {
+	eng, err := m.eng()
+	if err != nil {
+		return nil, err
+	}
+	err = m.step(msg, func() error {
+		if err := c.d.checkConditions(c.thread); err != nil {
 			return err
 		}
-		if out = strings.TrimSpace(out); out != "" {
-			return fmt.Errorf("%s: monitor command %q: %s", m.name, command, out)
+		ctx, cancel := c.d.callContext()
+		defer cancel()
+		if err := fn(eng, ctx); err != nil {
+			return c.d.callError(ctx, err)
 		}
 		return nil
 	})
@@ -108,17 +113,17 @@ func machineForwardPort(m *Machine, c *call) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m.silentMonitorCommand(c, fmt.Sprintf("forwarding host port %d to guest port %d", host, guest),
-		fmt.Sprintf("hostfwd_add tcp::%d-:%d", host, guest))
+	return m.engineStep(c, fmt.Sprintf("forwarding host port %d to guest port %d", host, guest), func(eng Engine, ctx context.Context) error {
+		return eng.ForwardPort(ctx, host, guest)
+	})
 }
 
-// The first VLAN interface is virtio-net-pci.1 in NixOS test machines.
 func machineBlock(m *Machine, c *call) (starlark.Value, error) {
-	return m.silentMonitorCommand(c, "unplugging from the VLANs", "set_link virtio-net-pci.1 off")
+	return m.engineStep(c, "unplugging from the VLANs", Engine.Block)
 }
 
 func machineUnblock(m *Machine, c *call) (starlark.Value, error) {
-	return m.silentMonitorCommand(c, "plugging back into the VLANs", "set_link virtio-net-pci.1 on")
+	return m.engineStep(c, "plugging back into the VLANs", Engine.Unblock)
 }
 
 // machineWaitForQMPEvent returns the first QMP event the filter accepts;

@@ -52,37 +52,20 @@ func machineIsUp(m *Machine, _ *call) (starlark.Value, error) {
 	return starlark.Bool(m.engine != nil && m.engine.IsUp()), nil
 }
 
-// lifecycleStep runs one engine call that may wait, as a step of the log.
-func (m *Machine) lifecycleStep(c *call, msg string, fn func(Engine, context.Context) error) (starlark.Value, error) {
-	eng, err := m.eng()
-	if err != nil {
-		return nil, err
-	}
-	err = m.step(msg, func() error {
-		ctx, cancel := c.d.callContext()
-		defer cancel()
-		if err := fn(eng, ctx); err != nil {
-			return c.d.callError(ctx, err)
-		}
-		return nil
-	})
-	return starlark.None, err
-}
-
 func machineShutdown(m *Machine, c *call) (starlark.Value, error) {
-	return m.lifecycleStep(c, "shutting down", Engine.Shutdown)
+	return m.engineStep(c, "shutting down", Engine.Shutdown)
 }
 
 func machineCrash(m *Machine, c *call) (starlark.Value, error) {
-	return m.lifecycleStep(c, "crashing", func(eng Engine, _ context.Context) error { return eng.Crash() })
+	return m.engineStep(c, "crashing", func(eng Engine, _ context.Context) error { return eng.Crash() })
 }
 
 func machineReboot(m *Machine, c *call) (starlark.Value, error) {
-	return m.lifecycleStep(c, "rebooting", Engine.Reboot)
+	return m.engineStep(c, "rebooting", Engine.Reboot)
 }
 
 func machineWaitForShutdown(m *Machine, c *call) (starlark.Value, error) {
-	return m.lifecycleStep(c, "waiting for the VM to power off", Engine.WaitForShutdown)
+	return m.engineStep(c, "waiting for the VM to power off", Engine.WaitForShutdown)
 }
 
 // switchRootText is what systemd prints when it leaves the initrd.

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/vmt-dev/vmt/lint"
+	"github.com/vmt-dev/vmt/runtime"
+)
+
+// runFlags are the options of `vmt run`, those of nixos-test-driver.
+type runFlags struct {
+	startScripts  []string
+	vlans         []string
+	globalTimeout int
+	outputDir     string
+	keepVMState   bool
+	interactive   bool
+	junitXML      string
+}
+
+func init() {
+	var flags runFlags
+	cmd := &cobra.Command{
+		Use:   "run [flags] [SCRIPT.star]",
+		Short: "Boot the test's machines and run a test script against them",
+		Long: `vmt run boots QEMU machines and runs a Starlark test script against them,
+with the flags and environment of the NixOS test driver.
+
+The script path may come from the testScript environment variable; machines
+from --start-scripts (or startScripts, space-separated NixOS run-NAME-vm
+scripts) and from create_machine calls in the script; VLANs from --vlans (or
+vlans). LOGFILE set writes the log as XML there. NO_COLOR set turns colours
+off.
+
+The script is parsed and checked before anything boots. With -I, a REPL with
+the same globals follows the script (or replaces it when there is none).
+
+Exit status: 0 the test passed, 1 it failed (assertion, command, timeout,
+interruption), 2 usage error or a script that does not parse or resolve
+(nothing booted).`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTest(cmd, args, flags)
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&flags.startScripts, "start-scripts", nil, "NixOS start scripts (run-NAME-vm) of the machines; default from env startScripts")
+	f.StringSliceVar(&flags.vlans, "vlans", nil, "numbers of the VLANs to create; default from env vlans")
+	f.IntVar(&flags.globalTimeout, "global-timeout", 3600, "seconds the whole test may run (env globalTimeout); 0 for no limit")
+	f.StringVarP(&flags.outputDir, "output-dir", "o", ".", "writable directory for screenshots and files copied out of guests")
+	f.BoolVarP(&flags.keepVMState, "keep-vm-state", "K", false, "keep the machines' state directories (disk images) between runs")
+	f.BoolVarP(&flags.interactive, "interactive", "I", false, "open a REPL with the test's globals after the script")
+	f.StringVar(&flags.junitXML, "junit-xml", "", "write a JUnit XML report to this file, one test case per subtest")
+	root.AddCommand(cmd)
+}
+
+func runTest(cmd *cobra.Command, args []string, flags runFlags) error {
+	opts, err := runOptions(cmd, args, flags)
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+	if logfile := os.Getenv("LOGFILE"); logfile != "" {
+		f, err := os.Create(logfile)
+		if err != nil {
+			return &exitError{exitUsage, fmt.Errorf("LOGFILE: %w", err)}
+		}
+		defer f.Close()
+		opts.XMLLog = f
+	}
+
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	go func() {
+		select {
+		case sig := <-signals:
+			cancel(fmt.Errorf("%s received", sig))
+		case <-ctx.Done():
+		}
+	}()
+
+	err = runtime.Run(ctx, opts)
+	var usage *runtime.UsageError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &usage):
+		return &exitError{exitUsage, err}
+	default:
+		return &exitError{exitFailed, err}
+	}
+}
+
+// runOptions gathers the options from flags, arguments and environment,
+// the way nixos-test-driver reads them.
+func runOptions(cmd *cobra.Command, args []string, flags runFlags) (runtime.Options, error) {
+	opts := runtime.Options{
+		OutputDir:   flags.outputDir,
+		Interactive: flags.interactive,
+		JUnitXML:    flags.junitXML,
+		Stdin:       cmd.InOrStdin(),
+		Terminal:    cmd.ErrOrStderr(),
+		Color:       runtime.UseColor(isTerminal(cmd.ErrOrStderr()), os.Getenv("NO_COLOR")),
+		Backend:     &runtime.QEMU{KeepState: flags.keepVMState},
+	}
+	script := os.Getenv("testScript")
+	if len(args) == 1 {
+		script = args[0]
+	}
+	switch {
+	case script != "":
+		src, err := os.ReadFile(script)
+		if err != nil {
+			return opts, fmt.Errorf("reading the test script: %w", err)
+		}
+		opts.Script, opts.Source = script, src
+	case flags.interactive:
+		opts.Script = "<interactive>"
+	default:
+		return opts, errors.New("run needs a SCRIPT.star argument or the testScript environment variable (vmt run --help)")
+	}
+
+	timeout := flags.globalTimeout
+	if env := os.Getenv("globalTimeout"); env != "" && !cmd.Flags().Changed("global-timeout") {
+		n, err := strconv.Atoi(env)
+		if err != nil {
+			return opts, fmt.Errorf("globalTimeout=%q is not a number of seconds", env)
+		}
+		timeout = n
+	}
+	if timeout < 0 {
+		return opts, fmt.Errorf("--global-timeout %d: give seconds ≥ 0", timeout)
+	}
+	opts.GlobalTimeout = time.Duration(timeout) * time.Second
+
+	scripts := flags.startScripts
+	if len(scripts) == 0 {
+		scripts = strings.Fields(os.Getenv("startScripts"))
+	}
+	for i, name := range lint.MachineNamesFromStartScripts(scripts) {
+		opts.Machines = append(opts.Machines, runtime.MachineSpec{Name: name, StartScript: scripts[i]})
+	}
+
+	vlans := flags.vlans
+	if len(vlans) == 0 {
+		vlans = strings.Fields(os.Getenv("vlans"))
+	}
+	for _, v := range vlans {
+		nr, err := strconv.Atoi(v)
+		if err != nil || nr < 0 {
+			return opts, fmt.Errorf("VLAN %q is not a VLAN number", v)
+		}
+		opts.VLans = append(opts.VLans, nr)
+	}
+	return opts, nil
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
