@@ -1,0 +1,47 @@
+// Package examples runs every example script under `vmt run`, booting real
+// guests, as a user would from a clean clone.
+package examples
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// buildVMT builds the vmt binary into a temporary directory.
+func buildVMT(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "vmt")
+	out, err := exec.Command("go", "build", "-o", bin, "../cmd/vmt").CombinedOutput()
+	if err != nil {
+		t.Fatalf("building vmt: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func TestExamples(t *testing.T) {
+	vmt := buildVMT(t)
+	scripts, _ := filepath.Glob("*.star")
+	if len(scripts) < 4 {
+		t.Fatalf("found %d example scripts, want at least 4", len(scripts))
+	}
+	for _, script := range scripts {
+		t.Run(strings.TrimSuffix(script, ".star"), func(t *testing.T) {
+			out := t.TempDir()
+			cmd := exec.Command(vmt, "run", "-o", out, script)
+			cmd.Env = append(os.Environ(), "NO_COLOR=1")
+			log, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("vmt run %s: %v\n%s", script, err, log)
+			}
+			if script == "files.star" {
+				data, err := os.ReadFile(filepath.Join(out, "shout.txt"))
+				if err != nil || string(data) != "HELLO FROM THE HOST\n" {
+					t.Errorf("copied out of the guest: %q, %v", data, err)
+				}
+			}
+		})
+	}
+}
