@@ -16,13 +16,14 @@ import (
 // lang entry, so names, defaults and types come from the symbol table only.
 type args struct {
 	fn     *lang.Func
+	name   string // how messages name the callable: "succeed", "re.search"
 	values map[string]starlark.Value
 }
 
 // unpackArgs matches a call's arguments to fn's parameters, fills in the
 // defaults and checks each value against the parameter's type.
-func unpackArgs(fn *lang.Func, positional starlark.Tuple, kwargs []starlark.Tuple) (*args, error) {
-	a := &args{fn: fn, values: map[string]starlark.Value{}}
+func unpackArgs(name string, fn *lang.Func, positional starlark.Tuple, kwargs []starlark.Tuple) (*args, error) {
+	a := &args{fn: fn, name: name, values: map[string]starlark.Value{}}
 	var variadic, varKeyword *lang.Param
 	var rest starlark.Tuple
 	next := 0
@@ -45,7 +46,7 @@ func unpackArgs(fn *lang.Func, positional starlark.Tuple, kwargs []starlark.Tupl
 			continue
 		}
 		if variadic == nil {
-			return nil, fmt.Errorf("%s: got %d positional arguments, want at most %d", fn.Name, len(positional), countPositional(fn))
+			return nil, fmt.Errorf("%s: got %d positional arguments, want at most %d", name, len(positional), countPositional(fn))
 		}
 		rest = append(rest, v)
 	}
@@ -58,13 +59,13 @@ func unpackArgs(fn *lang.Func, positional starlark.Tuple, kwargs []starlark.Tupl
 		p := findParam(fn, name)
 		if p == nil || p.Kind == lang.Variadic || p.Kind == lang.VarKeyword {
 			if varKeyword == nil {
-				return nil, fmt.Errorf("%s: unexpected keyword argument %q%s", fn.Name, name, didYouMean(name, paramNames(fn)))
+				return nil, fmt.Errorf("%s: unexpected keyword argument %q%s", a.name, name, didYouMean(name, paramNames(fn)))
 			}
 			extra.SetKey(kv[0], kv[1])
 			continue
 		}
 		if _, dup := a.values[name]; dup {
-			return nil, fmt.Errorf("%s: got multiple values for parameter %q", fn.Name, name)
+			return nil, fmt.Errorf("%s: got multiple values for parameter %q", a.name, name)
 		}
 		a.values[name] = kv[1]
 	}
@@ -75,16 +76,16 @@ func unpackArgs(fn *lang.Func, positional starlark.Tuple, kwargs []starlark.Tupl
 		v, ok := a.values[p.Name]
 		if !ok {
 			if p.Required() {
-				return nil, fmt.Errorf("%s: missing argument for %s", fn.Name, p.Name)
+				return nil, fmt.Errorf("%s: missing argument for %s", a.name, p.Name)
 			}
 			d, err := defaultValue(p.Default)
 			if err != nil {
-				return nil, fmt.Errorf("%s: default of %s: %v", fn.Name, p.Name, err)
+				return nil, fmt.Errorf("%s: default of %s: %v", a.name, p.Name, err)
 			}
 			a.values[p.Name] = d
 			continue
 		}
-		if err := checkParamType(fn, p, v); err != nil {
+		if err := checkParamType(a.name, p, v); err != nil {
 			return nil, err
 		}
 	}
@@ -140,12 +141,12 @@ func defaultValue(src string) (starlark.Value, error) {
 // checkParamType checks v against p's type expression; the elements of a
 // *args parameter and the values of a **kwargs parameter are checked one
 // by one.
-func checkParamType(fn *lang.Func, p lang.Param, v starlark.Value) error {
+func checkParamType(name string, p lang.Param, v starlark.Value) error {
 	switch p.Kind {
 	case lang.Variadic:
 		for i, elem := range v.(starlark.Tuple) {
 			if !hasType(elem, p.Type) {
-				return fmt.Errorf("%s: argument %d of *%s is %s, want %s", fn.Name, i+1, p.Name, elem.Type(), p.Type)
+				return fmt.Errorf("%s: argument %d of *%s is %s, want %s", name, i+1, p.Name, elem.Type(), p.Type)
 			}
 		}
 		return nil
@@ -153,7 +154,7 @@ func checkParamType(fn *lang.Func, p lang.Param, v starlark.Value) error {
 		return nil
 	}
 	if !hasType(v, p.Type) {
-		return fmt.Errorf("%s: %s is %s, want %s", fn.Name, p.Name, v.Type(), p.Type)
+		return fmt.Errorf("%s: %s is %s, want %s", name, p.Name, v.Type(), p.Type)
 	}
 	return nil
 }
@@ -215,7 +216,7 @@ func (a *args) bool(name string) bool {
 func (a *args) int(name string) (int, error) {
 	var n int
 	if err := starlark.AsInt(a.value(name), &n); err != nil {
-		return 0, fmt.Errorf("%s: %s: %v", a.fn.Name, name, err)
+		return 0, fmt.Errorf("%s: %s: %v", a.name, name, err)
 	}
 	return n, nil
 }
@@ -238,7 +239,7 @@ func (a *args) seconds(name string) (time.Duration, error) {
 	}
 	f, ok := starlark.AsFloat(v)
 	if !ok || math.IsNaN(f) || f < 0 || f > math.MaxInt64/float64(time.Second) {
-		return 0, fmt.Errorf("%s: %s must be a number of seconds ≥ 0, got %s", a.fn.Name, name, v)
+		return 0, fmt.Errorf("%s: %s must be a number of seconds ≥ 0, got %s", a.name, name, v)
 	}
 	return time.Duration(f * float64(time.Second)), nil
 }

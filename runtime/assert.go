@@ -93,7 +93,7 @@ func assertIn(c *call) (starlark.Value, error) {
 	}
 	return nil, &assertionError{
 		msg:    withMsg(c, fmt.Sprintf("assert_in: %s not found in %s", shortRepr(needle), haystack.Type())),
-		detail: "searched:\n" + indent(pretty(haystack)),
+		detail: "searched:\n" + indent(plainText(haystack)),
 	}
 }
 
@@ -128,7 +128,15 @@ func whereFound(needle, haystack starlark.Value) string {
 			}
 		}
 	}
-	return "in:\n" + indent(pretty(haystack))
+	return "in:\n" + indent(plainText(haystack))
+}
+
+// plainText shows a string as its lines, anything else as its pretty repr.
+func plainText(v starlark.Value) string {
+	if s, ok := starlark.AsString(v); ok {
+		return s
+	}
+	return pretty(v)
 }
 
 // assertFails calls fn and returns its error message, failing unless it

@@ -95,7 +95,7 @@ func stringList(c *call, name string) ([]string, error) {
 	for i := range out {
 		s, ok := starlark.AsString(list.Index(i))
 		if !ok {
-			return nil, fmt.Errorf("%s: %s must hold strings, got %s", c.args.fn.Name, name, list.Index(i).Type())
+			return nil, fmt.Errorf("%s: %s must hold strings, got %s", c.args.name, name, list.Index(i).Type())
 		}
 		out[i] = s
 	}
@@ -107,7 +107,7 @@ func intList(c *call, name string) ([]int, error) {
 	out := make([]int, list.Len())
 	for i := range out {
 		if err := starlark.AsInt(list.Index(i), &out[i]); err != nil {
-			return nil, fmt.Errorf("%s: %s must hold ints, got %s", c.args.fn.Name, name, list.Index(i).Type())
+			return nil, fmt.Errorf("%s: %s must hold ints, got %s", c.args.name, name, list.Index(i).Type())
 		}
 	}
 	return out, nil

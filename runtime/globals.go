@@ -16,7 +16,7 @@ import (
 func (d *driver) predeclared() starlark.StringDict {
 	g := starlark.StringDict{}
 	for _, fn := range lang.Default.Funcs {
-		g[fn.Name] = newBuiltin(d, fn, globalFuncs[fn.Name])
+		g[fn.Name] = newBuiltin(d, fn.Name, fn, globalFuncs[fn.Name])
 	}
 	for _, v := range lang.Default.Values {
 		g[v.Name] = globalValues[v.Name](d)
@@ -37,7 +37,7 @@ func (d *driver) predeclared() starlark.StringDict {
 func makeModule(d *driver, name string) starlark.Value {
 	members := starlark.StringDict{}
 	for _, fn := range lang.Default.Type(name).Methods {
-		members[fn.Name] = newBuiltin(d, fn, moduleFuncs[name][fn.Name])
+		members[fn.Name] = newBuiltin(d, name+"."+fn.Name, fn, moduleFuncs[name][fn.Name])
 	}
 	return &starlarkstruct.Module{Name: name, Members: members}
 }

@@ -26,8 +26,9 @@ func (e *commandError) Error() string {
 	return fmt.Sprintf("%s: command `%s` failed with exit status %d", e.machine, firstLine(e.command), e.status)
 }
 
-// run executes a command in the guest after the polling conditions, under
-// the deadline of the waits in progress. timeout 0 means none.
+// run executes a command in the guest after the polling conditions. The
+// deadline of the waits in progress becomes the command's timeout, so
+// that the engine interrupts the command itself; timeout 0 means none.
 func (m *Machine) run(c *call, command string, timeout time.Duration) (int, []byte, error) {
 	eng, err := m.eng()
 	if err != nil {
@@ -36,20 +37,37 @@ func (m *Machine) run(c *call, command string, timeout time.Duration) (int, []by
 	if err := c.d.checkConditions(c.thread); err != nil {
 		return -1, nil, err
 	}
+	// Boot first (within the deadline), so that the time before output is
+	// shown live counts from the command's start.
 	ctx, cancel := c.d.callContext()
-	defer cancel()
-	// Boot first, so that the time before output is shown live counts
-	// from the command's start.
-	if err := eng.Connect(ctx); err != nil {
+	err = eng.Connect(ctx)
+	cancel()
+	if err != nil {
 		return -1, nil, c.d.callError(ctx, err)
 	}
-	live := newLiveOutput(c.d.log, m.name)
-	status, out, err := eng.Execute(ctx, command, timeout, live)
-	live.done()
-	if err != nil {
-		return status, out, c.d.callError(ctx, err)
+	var deadline time.Time
+	if len(c.d.deadlines) > 0 {
+		deadline = c.d.earliestDeadline()
+		remaining := time.Until(deadline)
+		if remaining <= 0 {
+			return -1, nil, &deadlineError{fmt.Errorf("%s: no time left to run `%s`", m.name, command)}
+		}
+		if timeout == 0 || remaining < timeout {
+			timeout = remaining
+		}
 	}
-	return status, out, nil
+	live := newLiveOutput(c.d.log, m.name)
+	status, out, err := eng.Execute(c.d.ctx, command, timeout, live)
+	live.done()
+	switch {
+	case err == nil:
+		return status, out, nil
+	case c.d.stopped() != nil:
+		return status, out, c.d.stopped()
+	case !deadline.IsZero() && !time.Now().Before(deadline):
+		return status, out, &deadlineError{err}
+	}
+	return status, out, err
 }
 
 // mustSucceed runs a command that has to exit with status 0.

@@ -106,7 +106,7 @@ func ttyNumber(c *call) (int, error) {
 	}
 	n, err := strconv.Atoi(text)
 	if err != nil || n < 1 || n > 63 {
-		return 0, fmt.Errorf("%s: tty must be a virtual console number from 1 to 63, got %s", c.args.fn.Name, v)
+		return 0, fmt.Errorf("%s: tty must be a virtual console number from 1 to 63, got %s", c.args.name, v)
 	}
 	return n, nil
 }

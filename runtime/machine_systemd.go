@@ -15,7 +15,7 @@ func systemctlLine(args, user string) string {
 		return "systemctl " + args
 	}
 	inner := "XDG_RUNTIME_DIR=/run/user/$(id -u) systemctl --user " + args
-	return fmt.Sprintf("su -l %s --shell /bin/sh -c %s", shellQuote(user), shellQuote(inner))
+	return fmt.Sprintf("su -l %s -s /bin/sh -c %s", shellQuote(user), shellQuote(inner))
 }
 
 // optionalUser returns the user parameter, "" when it is None.

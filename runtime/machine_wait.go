@@ -65,7 +65,7 @@ func (m *Machine) waitForPort(c *call, open bool) (starlark.Value, error) {
 		return nil, err
 	}
 	if port < 1 || port > 65535 {
-		return nil, fmt.Errorf("%s: port %d is not a TCP port number (1-65535)", c.args.fn.Name, port)
+		return nil, fmt.Errorf("%s: port %d is not a TCP port number (1-65535)", c.args.name, port)
 	}
 	addr := c.args.str("addr")
 	state := "open"

@@ -8,10 +8,11 @@ import (
 )
 
 // newBuiltin makes the Starlark builtin of a lang entry: its arguments
-// are matched to the entry's parameters before impl runs.
-func newBuiltin(d *driver, fn *lang.Func, impl globalImpl) *starlark.Builtin {
+// are matched to the entry's parameters before impl runs. name is how
+// messages call it.
+func newBuiltin(d *driver, name string, fn *lang.Func, impl globalImpl) *starlark.Builtin {
 	return starlark.NewBuiltin(fn.Name, func(t *starlark.Thread, _ *starlark.Builtin, pos starlark.Tuple, kw []starlark.Tuple) (starlark.Value, error) {
-		a, err := unpackArgs(fn, pos, kw)
+		a, err := unpackArgs(name, fn, pos, kw)
 		if err != nil {
 			return nil, err
 		}
@@ -31,7 +32,7 @@ func member[R any](d *driver, typ string, recv R, name string,
 		names := lang.Default.Type(typ).MemberNames()
 		return nil, starlark.NoSuchAttrError(fmt.Sprintf("%s has no method or attribute %s%s", typ, name, didYouMean(name, names)))
 	}
-	return newBuiltin(d, fn, func(c *call) (starlark.Value, error) { return impl(recv, c) }), nil
+	return newBuiltin(d, fn.Name, fn, func(c *call) (starlark.Value, error) { return impl(recv, c) }), nil
 }
 
 // memberNames lists the methods and attributes of a lang type.

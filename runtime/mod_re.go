@@ -15,7 +15,7 @@ import (
 func compileArg(c *call, name string) (*regexp.Regexp, error) {
 	re, err := regexp.Compile(c.args.str(name))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s: %v", c.args.fn.Name, name, err)
+		return nil, fmt.Errorf("%s: %s: %v", c.args.name, name, err)
 	}
 	return re, nil
 }
@@ -176,7 +176,7 @@ func (m *match) groupIndex(c *call) (int, error) {
 	if name, ok := starlark.AsString(v); ok {
 		i := m.re.SubexpIndex(name)
 		if i < 0 {
-			return 0, fmt.Errorf("%s: no group named %q", c.args.fn.Name, name)
+			return 0, fmt.Errorf("%s: no group named %q", c.args.name, name)
 		}
 		return i, nil
 	}
@@ -185,7 +185,7 @@ func (m *match) groupIndex(c *call) (int, error) {
 		return 0, err
 	}
 	if i < 0 || 2*i >= len(m.loc) {
-		return 0, fmt.Errorf("%s: no group %d (the pattern has %d)", c.args.fn.Name, i, len(m.loc)/2-1)
+		return 0, fmt.Errorf("%s: no group %d (the pattern has %d)", c.args.name, i, len(m.loc)/2-1)
 	}
 	return i, nil
 }
