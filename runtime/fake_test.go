@@ -78,7 +78,7 @@ func (f *fakeEngine) Execute(ctx context.Context, command string, timeout time.D
 		case <-ctx.Done():
 			return -1, nil, fmt.Errorf("machine %s: command %q: %w", f.name, command, ctx.Err())
 		case <-expired:
-			return 124, nil, nil
+			return -1, nil, fmt.Errorf("machine %s: command %q: timed out after %s", f.name, command, timeout)
 		}
 	}
 	if live != nil {
