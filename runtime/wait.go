@@ -57,16 +57,21 @@ func (d *driver) callError(ctx context.Context, err error) error {
 	return err
 }
 
+// finalTrySlack is how long before the deadline the final try of a wait
+// starts at the latest, so that its guest commands have time to run.
+const finalTrySlack = 200 * time.Millisecond
+
 // waitUntil calls check every interval until it returns nil, failing
-// when timeout passes first. check returns *notYet while the condition
-// does not hold; any other error ends the wait at once. Guest calls made
-// by check stop at the deadline, so the wait never overruns it by more
-// than a call's clean-up.
+// when timeout passes first; the final try starts shortly before the
+// deadline. check returns *notYet while the condition does not hold; any
+// other error ends the wait at once. Guest calls made by check stop at
+// the deadline, so the wait never overruns it by more than a call's
+// clean-up.
 func (d *driver) waitUntil(what string, timeout, interval time.Duration, check func(lastTry bool) error) error {
 	deadline := time.Now().Add(timeout)
+	lastTry := timeout <= 0
 	var last error
 	for {
-		lastTry := !time.Now().Add(interval).Before(deadline)
 		err := d.within(deadline, func() error { return check(lastTry) })
 		var pending *notYet
 		var cut *deadlineError
@@ -82,10 +87,15 @@ func (d *driver) waitUntil(what string, timeout, interval time.Duration, check f
 			return err
 		}
 		last = pending.cause
-		if lastTry || !time.Now().Before(deadline) {
+		remaining := time.Until(deadline)
+		if lastTry || remaining <= 0 {
 			return &timeoutError{what: what, timeout: timeout, last: last}
 		}
-		pause := min(interval, time.Until(deadline))
+		pause := interval
+		if remaining <= interval {
+			pause = remaining - min(remaining/2, finalTrySlack)
+			lastTry = true
+		}
 		if len(d.deadlines) > 0 {
 			pause = min(pause, time.Until(d.earliestDeadline()))
 		}
