@@ -37,6 +37,9 @@ func machineCopyFromHost(m *Machine, c *call) (starlark.Value, error) {
 		if err != nil {
 			return err
 		}
+		if _, err := os.Lstat(abs); err != nil {
+			return fmt.Errorf("copy_from_host: %w", err)
+		}
 		from, err := os.OpenRoot(filepath.Dir(abs))
 		if err != nil {
 			return fmt.Errorf("copy_from_host: %w", err)
