@@ -10,6 +10,7 @@ import (
 	"github.com/vmt-dev/vmt/lint"
 	"go.starlark.net/resolve"
 	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
 )
 
 // UsageError means the test could not start: bad options, or a script
@@ -34,6 +35,11 @@ func compile(opts Options) (*compiled, error) {
 	file, err := lang.FileOptions().Parse(opts.Script, opts.Source, 0)
 	if err != nil {
 		return nil, &UsageError{err}
+	}
+	for _, stmt := range file.Stmts {
+		if load, ok := stmt.(*syntax.LoadStmt); ok {
+			return nil, &UsageError{fmt.Errorf("%s: load is not supported: a test script is one file", load.Load)}
+		}
 	}
 	given := machineNames(opts.Machines)
 	if err := checkMachineNames(given); err != nil {
