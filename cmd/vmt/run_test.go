@@ -1,0 +1,128 @@
+package main
+
+import (
+	"encoding/xml"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vmt-dev/vmt/qemu/qemutest"
+)
+
+// vmtRun runs `vmt run` with the test guest's start scripts and returns
+// its exit status and its combined output.
+func vmtRun(t *testing.T, vmt string, env []string, args ...string) (int, string) {
+	t.Helper()
+	img := qemutest.Image(t)
+	testdata, _ := filepath.Abs("testdata")
+	cmd := exec.Command(vmt, append([]string{"run"}, args...)...)
+	cmd.Env = append(os.Environ(),
+		"VMT_TEST_KERNEL="+img.Kernel,
+		"VMT_TEST_INITRD="+img.Initramfs,
+		"TMPDIR="+qemutest.TempDir(t),
+		"NO_COLOR=1",
+		"startScripts="+filepath.Join(testdata, "run-alpha-vm")+" "+filepath.Join(testdata, "run-beta-vm"),
+	)
+	cmd.Env = append(cmd.Env, env...)
+	out, err := cmd.CombinedOutput()
+	if exit, ok := err.(*exec.ExitError); ok {
+		return exit.ExitCode(), string(out)
+	}
+	if err != nil {
+		t.Fatalf("running vmt: %v", err)
+	}
+	return 0, string(out)
+}
+
+func TestRunTwoMachinesFromStartScripts(t *testing.T) {
+	vmt := buildVMT(t, t.TempDir())
+	dir := t.TempDir()
+	junit := filepath.Join(dir, "junit.xml")
+	logfile := filepath.Join(dir, "log.xml")
+	code, out := vmtRun(t, vmt, []string{"LOGFILE=" + logfile}, "-o", dir, "--junit-xml", junit, "testdata/two-machines.star")
+	if code != 0 {
+		t.Fatalf("vmt run exited %d:\n%s", code, out)
+	}
+	for _, want := range []string{"subtest: both machines answer", "beta: must succeed: cat /tmp/shared/note", "test passed in"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the log lacks %q:\n%s", want, out)
+		}
+	}
+	var report struct {
+		Cases []struct {
+			Name string `xml:"name,attr"`
+		} `xml:"testsuite>testcase"`
+	}
+	data, _ := os.ReadFile(junit)
+	if err := xml.Unmarshal(data, &report); err != nil || len(report.Cases) != 3 {
+		t.Errorf("JUnit report (%v): %s", err, data)
+	}
+	log, _ := os.ReadFile(logfile)
+	if err := xml.Unmarshal(log, new(struct{})); err != nil || !strings.Contains(string(log), `<head machine="alpha">must succeed: hostname</head>`) {
+		t.Errorf("XML log (%v): %s", err, log)
+	}
+
+	// The same script with a deliberate failure.
+	src, _ := os.ReadFile("testdata/two-machines.star")
+	failing := filepath.Join(dir, "failing.star")
+	os.WriteFile(failing, append(src, []byte("beta.succeed(\"cat /tmp/shared/missing\")\n")...), 0o644)
+	code, out = vmtRun(t, vmt, nil, "-o", dir, failing)
+	if code != 1 {
+		t.Fatalf("vmt run exited %d on a failing script, want 1:\n%s", code, out)
+	}
+	for _, want := range []string{
+		"Traceback (most recent call last):",
+		failing + ":12:13: in <toplevel>",
+		`beta.succeed("cat /tmp/shared/missing")`,
+		"Command: cat /tmp/shared/missing",
+		"Exit status: 1",
+		`Failed in subtest "the machines share a directory"`,
+		"vmt: test failed: beta: command `cat /tmp/shared/missing` failed with exit status 1",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the failure output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// Usage errors exit 2 before any machine boots.
+func TestRunUsageErrors(t *testing.T) {
+	vmt := buildVMT(t, t.TempDir())
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "broken.star")
+	os.WriteFile(broken, []byte("alpha.succeed(\n"), 0o644)
+	undefined := filepath.Join(dir, "undefined.star")
+	os.WriteFile(undefined, []byte("gamma.succeed('true')\n"), 0o644)
+	notExecutable := filepath.Join(dir, "run-alpha-vm")
+	os.WriteFile(notExecutable, []byte("#!/bin/sh\n"), 0o644)
+	beta, _ := filepath.Abs("testdata/run-beta-vm")
+	cases := []struct {
+		name string
+		env  []string
+		args []string
+		want string
+	}{
+		{"no script", nil, nil, "run needs a SCRIPT.star argument or the testScript environment variable"},
+		{"missing script", nil, []string{"missing.star"}, "reading the test script"},
+		{"syntax error", nil, []string{broken}, broken + ":2:1: got end of file, want ')'"},
+		{"undefined machine", nil, []string{undefined}, undefined + ":1:1: undefined: gamma"},
+		{"output dir", nil, []string{"-o", filepath.Join(dir, "missing"), "testdata/two-machines.star"}, "output directory"},
+		{"missing start script", []string{"startScripts=" + filepath.Join(dir, "missing", "run-alpha-vm") + " " + beta}, []string{"-o", dir, "testdata/two-machines.star"}, "no such file or directory"},
+		{"start script not executable", []string{"startScripts=" + notExecutable + " " + beta}, []string{"-o", dir, "testdata/two-machines.star"}, "is not executable"},
+		{"bad VLAN", nil, []string{"-o", dir, "--vlans", "x", "testdata/two-machines.star"}, `VLAN "x" is not a VLAN number`},
+		{"bad global timeout", []string{"globalTimeout=soon"}, []string{"testdata/two-machines.star"}, `globalTimeout="soon" is not a number of seconds`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out := vmtRun(t, vmt, c.env, c.args...)
+			if code != 2 || !strings.Contains(out, c.want) {
+				t.Errorf("exit %d, want 2 with %q:\n%s", code, c.want, out)
+			}
+			if strings.Contains(out, "starting vm") {
+				t.Errorf("a machine was started:\n%s", out)
+			}
+		})
+	}
+}
