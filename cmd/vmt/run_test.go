@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"encoding/xml"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/vmt-dev/vmt/qemu/qemutest"
 )
@@ -125,4 +128,80 @@ func TestRunUsageErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// SIGINT stops a test within a second, says what was running, exits 1
+// and leaves no QEMU behind.
+func TestRunInterrupted(t *testing.T) {
+	vmt := buildVMT(t, t.TempDir())
+	dir := t.TempDir()
+	script := filepath.Join(dir, "sleep.star")
+	os.WriteFile(script, []byte("alpha.succeed('true')\nalpha.succeed('sleep 600')\n"), 0o644)
+	img := qemutest.Image(t)
+	tmp := qemutest.TempDir(t)
+	testdata, _ := filepath.Abs("testdata")
+	cmd := exec.Command(vmt, "run", "-o", dir, script)
+	cmd.Env = append(os.Environ(), "VMT_TEST_KERNEL="+img.Kernel, "VMT_TEST_INITRD="+img.Initramfs,
+		"TMPDIR="+tmp, "NO_COLOR=1", "startScripts="+filepath.Join(testdata, "run-alpha-vm"))
+	var out lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for !strings.Contains(out.String(), "must succeed: sleep 600") {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the test never reached the long command:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	sent := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if took := time.Since(sent); took > 1500*time.Millisecond {
+		t.Errorf("vmt took %s to stop after SIGINT", took)
+	}
+	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
+		t.Errorf("exit %v, want status 1", err)
+	}
+	want := "stopped: interrupt received while running: alpha: must succeed: sleep 600"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("the output lacks %q:\n%s", want, out.String())
+	}
+	if pids := processesUsing(tmp); len(pids) > 0 {
+		t.Errorf("processes left running in %s: %v", tmp, pids)
+	}
+}
+
+// processesUsing lists the processes whose command line mentions dir.
+func processesUsing(dir string) []string {
+	var pids []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && strings.Contains(string(cmdline), dir) {
+			pids = append(pids, e.Name())
+		}
+	}
+	return pids
+}
+
+// lockedBuffer collects a process's output while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
