@@ -87,8 +87,23 @@ func (c *Config) validate() error {
 			c.Name = "machine"
 		}
 	}
-	if strings.ContainsAny(c.Name, "/\x00") {
-		return fmt.Errorf("machine name %q may not contain '/'", c.Name)
+	if c.Name == "" || strings.ContainsAny(c.Name, "/ \t\n\x00") {
+		return fmt.Errorf("machine name %q: use letters, digits, '-' and '_' (no '/' or spaces)", c.Name)
+	}
+	// QEMU runs in the state dir: relative paths must not be taken from there.
+	if c.StartScript != "" {
+		abs, err := filepath.Abs(c.StartScript)
+		if err != nil {
+			return err
+		}
+		c.StartScript = abs
+	}
+	if len(c.Command) > 0 && strings.Contains(c.Command[0], "/") {
+		abs, err := filepath.Abs(c.Command[0])
+		if err != nil {
+			return err
+		}
+		c.Command = append([]string{abs}, c.Command[1:]...)
 	}
 	if c.StartScript != "" {
 		fi, err := os.Stat(c.StartScript)
@@ -117,8 +132,14 @@ func (c *Config) setDirs() {
 	if c.TmpDir == "" {
 		c.TmpDir = os.TempDir()
 	}
+	if abs, err := filepath.Abs(c.TmpDir); err == nil {
+		c.TmpDir = abs
+	}
 	if c.SharedDir == "" {
 		c.SharedDir = filepath.Join(c.TmpDir, "shared-xchg")
+	}
+	if abs, err := filepath.Abs(c.SharedDir); err == nil {
+		c.SharedDir = abs
 	}
 }
 

@@ -80,8 +80,9 @@ type console struct {
 	changed chan struct{} // closed and replaced on every new byte
 	split   lineSplitter
 	lines   []string
-	// consumed is the number of lines a previous wait already matched past.
-	consumed int
+	// A wait searches from where the previous match ended: line and byte
+	// offset in that line (the unterminated line when line == len(lines)).
+	fromLine, fromByte int
 }
 
 func newConsole() *console {
@@ -121,9 +122,18 @@ func (c *console) tail(n int) []string {
 	return append([]string(nil), c.lines[len(c.lines)-n:]...)
 }
 
-// waitFor waits until re matches the console text not yet consumed by an
-// earlier wait (the unterminated last line included, so prompts match). It
-// returns the matched text and marks the lines up to the match consumed.
+// unmatchedLocked returns the console text after the previous match (the
+// unterminated last line included, so prompts match).
+func (c *console) unmatchedLocked() string {
+	rest := append(append([]string(nil), c.lines[c.fromLine:]...), c.split.partial())
+	if c.fromByte <= len(rest[0]) {
+		rest[0] = rest[0][c.fromByte:]
+	}
+	return strings.Join(rest, "\n")
+}
+
+// waitFor waits until re matches console text after the previous match and
+// returns the matched text; the next wait starts after it.
 func (c *console) waitFor(ctx context.Context, re *regexp.Regexp, timeout time.Duration) (string, error) {
 	var expired <-chan time.Time
 	if timeout > 0 {
@@ -133,9 +143,15 @@ func (c *console) waitFor(ctx context.Context, re *regexp.Regexp, timeout time.D
 	}
 	for {
 		c.mu.Lock()
-		text := strings.Join(append(append([]string(nil), c.lines[c.consumed:]...), c.split.partial()), "\n")
+		text := c.unmatchedLocked()
 		if loc := re.FindStringIndex(text); loc != nil {
-			c.consumed += strings.Count(text[:loc[1]], "\n")
+			before := text[:loc[1]]
+			if nl := strings.Count(before, "\n"); nl > 0 {
+				c.fromLine += nl
+				c.fromByte = len(before) - strings.LastIndexByte(before, '\n') - 1
+			} else {
+				c.fromByte += len(before)
+			}
 			c.mu.Unlock()
 			return text[loc[0]:loc[1]], nil
 		}

@@ -34,6 +34,13 @@ func TestConsoleWaitForConsumesMatchedLines(t *testing.T) {
 	if _, err := c.waitFor(ctx, regexp.MustCompile(`boot 1`), 100*time.Millisecond); err == nil {
 		t.Fatal("a line before an earlier match matched again")
 	}
+	if _, err := c.waitFor(ctx, regexp.MustCompile(`login`), 100*time.Millisecond); err == nil {
+		t.Fatal("the same prompt matched twice")
+	}
+	c.write([]byte("\nlogin: again"), nop)
+	if got, err := c.waitFor(ctx, regexp.MustCompile(`login: \w+`), time.Second); err != nil || got != "login: again" {
+		t.Fatalf("a later prompt: %q, %v", got, err)
+	}
 	go func() {
 		time.Sleep(100 * time.Millisecond)
 		c.write([]byte("\nservice started\n"), nop)
@@ -41,7 +48,7 @@ func TestConsoleWaitForConsumesMatchedLines(t *testing.T) {
 	if got, err := c.waitFor(ctx, regexp.MustCompile(`service (\w+)`), 5*time.Second); err != nil || got != "service started" {
 		t.Fatalf("waiting for a later line: %q, %v", got, err)
 	}
-	if !strings.Contains(c.log(), "boot 1\nlogin: \nservice started") {
+	if !strings.Contains(c.log(), "boot 1\nlogin: \nlogin: again\nservice started") {
 		t.Errorf("log %q", c.log())
 	}
 }

@@ -107,10 +107,15 @@ func partialSuffix(b, marker []byte) int {
 	return 0
 }
 
-// commandLine builds the line the shell runs for command.
-func commandLine(nonce, command string) ([]byte, error) {
+// commandLine builds the line the shell runs for command. With guestKill
+// > 0 the command runs under timeout(1), which kills it after that many
+// seconds: for guests whose shell the host cannot interrupt.
+func commandLine(nonce, command string, guestKill int) ([]byte, error) {
 	if bytes.IndexByte([]byte(command), 0) >= 0 {
 		return nil, fmt.Errorf("command contains a NUL byte, which a shell cannot run")
+	}
+	if guestKill > 0 {
+		command = fmt.Sprintf("timeout -s KILL %d sh -c %s", guestKill, shellQuote(command))
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "printf '%%s\\n' S%s; ( eval %s ) </dev/null; printf '\\n%%s %%d\\n' E%s $?\n", nonce, shellQuote(command), nonce)

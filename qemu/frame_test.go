@@ -74,7 +74,7 @@ func TestFrameReaderMalformedStatus(t *testing.T) {
 }
 
 func TestCommandLineQuoting(t *testing.T) {
-	line, err := commandLine("N", "echo 'a' \x03")
+	line, err := commandLine("N", "echo 'a' \x03", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestCommandLineQuoting(t *testing.T) {
 	if bytes.IndexByte(line, 0x03) >= 0 {
 		t.Error("the interrupt character reached the terminal")
 	}
-	if _, err := commandLine("N", "a\x00b"); err == nil {
+	if _, err := commandLine("N", "a\x00b", 0); err == nil {
 		t.Error("a NUL byte was accepted")
 	}
 }
@@ -110,4 +110,15 @@ func FuzzFrameReader(f *testing.F) {
 		fr := newFrameReader(nonce)
 		fr.feed(append(noise, output...))
 	})
+}
+
+func TestCommandLineWithGuestTimeout(t *testing.T) {
+	line, err := commandLine("N", "sleep 9", 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `( eval 'timeout -s KILL 7 sh -c '\''sleep 9'\''' )`
+	if !bytes.Contains(line, []byte(want)) {
+		t.Errorf("got %s, want it to contain %s", line, want)
+	}
 }

@@ -2,6 +2,7 @@ package qemu_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -162,7 +163,12 @@ func TestGuestNeverReady(t *testing.T) {
 
 func TestStartScript(t *testing.T) {
 	dir := qemutest.TempDir(t)
-	cmd := qemutest.Config(t, "scripted").Command
+	// The script runs the test guest with the shares the engine expects.
+	spec, err := qemutest.Spec(t, "scripted").Config(dir, 1, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := spec.Command
 	script := filepath.Join(dir, "run-scripted-vm")
 	var quoted []string
 	for _, a := range cmd {
@@ -172,7 +178,7 @@ func TestStartScript(t *testing.T) {
 	if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	m := boot(t, qemu.Config{StartScript: script, TmpDir: dir, Log: qemutest.NewLogger(t)})
+	m := boot(t, qemu.Config{StartScript: script, TmpDir: dir, MakeDirs: spec.MakeDirs, Log: qemutest.NewLogger(t)})
 	if m.Name() != "scripted" {
 		t.Errorf("name %q, want scripted", m.Name())
 	}
@@ -285,4 +291,27 @@ func holdMachine(pidFile string) int {
 	time.Sleep(time.Minute)
 	fmt.Println("the parent test did not kill this process")
 	return 1
+}
+
+// TestNixOSStyleShell runs the engine against a shell with the terminal
+// settings of NixOS's backdoor: output on the terminal, no signals, so
+// timeouts are enforced in the guest.
+func TestNixOSStyleShell(t *testing.T) {
+	spec := qemutest.Spec(t, "nixish")
+	spec.KernelParams = []string{"vmt.nixos-shell"}
+	m := bootSpec(t, spec, qemutest.TempDir(t), 1, nil)
+	if status, out := run(t, m, "printf 'a\\000b\\377'; exit 4"); status != 4 || out != "a\x00b\xff" {
+		t.Fatalf("got (%d, %q)", status, out)
+	}
+	began := time.Now()
+	_, _, err := m.Execute(context.Background(), "sleep 600", 2*time.Second, nil)
+	if !errors.Is(err, qemu.ErrTimeout) {
+		t.Fatalf("got %v, want a timeout", err)
+	}
+	if d := time.Since(began); d > 8*time.Second {
+		t.Errorf("a 2 s timeout took %s", d)
+	}
+	if status, out := run(t, m, "echo usable"); status != 0 || out != "usable\n" {
+		t.Errorf("after a timeout: (%d, %q)", status, out)
+	}
 }

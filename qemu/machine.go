@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/digitalocean/go-qemu/qmp"
-	"github.com/digitalocean/go-qemu/qmp/raw"
 )
 
 // Machine is one QEMU virtual machine and its connections.
@@ -37,6 +36,7 @@ type Machine struct {
 	qmp       *qmpMonitor
 	hmp       *hmpMonitor
 	connected bool
+	started   bool // Start ran once: the state dir was wiped then
 	released  bool
 }
 
@@ -101,13 +101,17 @@ func (m *Machine) Start() error {
 	if m.runningLocked() {
 		return nil
 	}
+	if m.released {
+		return fmt.Errorf("machine %s was released and cannot start again", m.cfg.Name)
+	}
 	m.cleanupLocked()
-	m.released = false
-	m.connected = false
 	state := m.cfg.stateDir()
-	if !m.cfg.KeepState {
+	// Like the NixOS driver, wipe state once per run, not on every start:
+	// disks must survive a shutdown and start within the test.
+	if !m.started && !m.cfg.KeepState {
 		os.RemoveAll(state)
 	}
+	m.started = true
 	for _, d := range []string{state, m.cfg.SharedDir} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return fmt.Errorf("machine %s: %w", m.cfg.Name, err)
@@ -137,11 +141,12 @@ func (m *Machine) Start() error {
 	m.stderr = tailBuffer{max: 64 * 1024}
 	cmd.Stderr = &m.stderr
 	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
+	if err == nil {
+		m.stdin, err = cmd.StdinPipe()
 	}
-	if m.stdin, err = cmd.StdinPipe(); err != nil {
-		return err
+	if err != nil {
+		m.closeListenersLocked()
+		return fmt.Errorf("machine %s: %w", m.cfg.Name, err)
 	}
 	m.logf("starting vm: %s", strings.Join(cmd.Args, " "))
 	if err := startChild(cmd); err != nil {
@@ -312,15 +317,20 @@ func acceptOrExit(l net.Listener, exited chan struct{}, timeout time.Duration) (
 	}()
 	t := time.NewTimer(timeout)
 	defer t.Stop()
+	giveUp := func(err error) (net.Conn, error) {
+		l.Close()
+		if r := <-ch; r.c != nil {
+			r.c.Close() // accepted just as we gave up
+		}
+		return nil, err
+	}
 	select {
 	case r := <-ch:
 		return r.c, r.err
 	case <-exited:
-		l.Close()
-		return nil, errors.New("QEMU exited")
+		return giveUp(errors.New("QEMU exited"))
 	case <-t.C:
-		l.Close()
-		return nil, fmt.Errorf("%w after %s", ErrTimeout, timeout)
+		return giveUp(fmt.Errorf("%w after %s", ErrTimeout, timeout))
 	}
 }
 
@@ -354,6 +364,16 @@ func (m *Machine) guestGone() error {
 	return fmt.Errorf("machine %s: the guest died (QEMU exited: %v); last console lines:\n%s", m.cfg.Name, exitDesc(m.exitErr), strings.Join(tail, "\n"))
 }
 
+// notRunning explains why a machine has no shell to use.
+func (m *Machine) notRunning() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.released {
+		return fmt.Errorf("machine %s was released", m.cfg.Name)
+	}
+	return fmt.Errorf("machine %s is not running (it shut down while in use)", m.cfg.Name)
+}
+
 func exitDesc(err error) string {
 	if err == nil {
 		return "status 0"
@@ -363,6 +383,9 @@ func exitDesc(err error) string {
 
 // Connect starts the machine if needed and waits for the backdoor shell.
 func (m *Machine) Connect(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	if err := m.Start(); err != nil {
 		return err
 	}
@@ -387,6 +410,9 @@ func (m *Machine) Connect(ctx context.Context) error {
 	m.mu.Unlock()
 	if err != nil {
 		return err
+	}
+	if sh == nil {
+		return m.notRunning()
 	}
 	go func() {
 		select {
@@ -431,6 +457,9 @@ func (m *Machine) Execute(ctx context.Context, command string, timeout time.Dura
 	m.mu.Lock()
 	sh := m.shell
 	m.mu.Unlock()
+	if sh == nil {
+		return -1, nil, m.notRunning()
+	}
 	status, out, err := sh.execute(ctx, command, timeout, live)
 	if err != nil {
 		if strings.HasPrefix(err.Error(), "machine "+m.cfg.Name) {
@@ -497,7 +526,7 @@ func (m *Machine) QMP(ctx context.Context, command string, args any) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	out, err := q.execute(command, args)
+	out, err := q.execute(ctx, command, args)
 	if err != nil {
 		return nil, fmt.Errorf("machine %s: QMP %s: %w", m.cfg.Name, command, err)
 	}
@@ -518,8 +547,11 @@ func (m *Machine) Shutdown(ctx context.Context) error {
 	sh := m.shell
 	m.mu.Unlock()
 	m.logf("shutting down")
-	if err := sh.write([]byte("poweroff\n")); err != nil {
-		return fmt.Errorf("machine %s: sending poweroff: %w", m.cfg.Name, err)
+	if sh == nil || sh.send([]byte("poweroff\n")) != nil {
+		// No shell to ask: press the power button instead.
+		if _, err := m.QMP(ctx, "system_powerdown", nil); err != nil {
+			return fmt.Errorf("machine %s: could not power off (no shell, and QMP failed: %v)", m.cfg.Name, err)
+		}
 	}
 	return m.WaitForShutdown(ctx)
 }
@@ -533,7 +565,7 @@ func (m *Machine) Crash() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if _, q, err := m.monitors(ctx); err == nil {
-		raw.NewMonitor(q).Quit()
+		q.execute(ctx, "quit", nil)
 	}
 	if err := m.WaitForShutdown(ctx); err != nil {
 		m.Release()

@@ -85,9 +85,13 @@ func (m *qmpMonitor) read() {
 		err := m.dec.Decode(&raw)
 		var msg qmpMessage
 		if err == nil {
-			err = json.Unmarshal(raw, &msg)
-			if err != nil {
-				continue // not an object; skip it rather than lose the stream
+			if uerr := json.Unmarshal(raw, &msg); uerr != nil {
+				// Fields of unexpected types: still answer the waiter.
+				var tagged struct{ ID string }
+				if json.Unmarshal(raw, &tagged) == nil && tagged.ID != "" {
+					m.deliver(tagged.ID, qmpReply{err: fmt.Errorf("malformed QMP reply %s: %v", raw, uerr)})
+				}
+				continue
 			}
 		}
 		m.mu.Lock()
@@ -113,23 +117,41 @@ func (m *qmpMonitor) read() {
 		case msg.ID != nil:
 			var id string
 			json.Unmarshal(msg.ID, &id)
-			if ch, ok := m.waiting[id]; ok {
-				delete(m.waiting, id)
-				reply := qmpReply{raw: raw}
-				if msg.Error != nil {
-					reply.err = fmt.Errorf("QMP error %s: %s", msg.Error.Class, msg.Error.Desc)
-				}
-				ch <- reply
+			reply := qmpReply{raw: raw}
+			if msg.Error != nil {
+				reply.err = fmt.Errorf("QMP error %s: %s", msg.Error.Class, msg.Error.Desc)
 			}
+			m.deliverLocked(id, reply)
 		}
 		// Replies without an id are not ours to match; they are dropped.
 		m.mu.Unlock()
 	}
 }
 
+func (m *qmpMonitor) deliver(id string, r qmpReply) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.deliverLocked(id, r)
+}
+
+func (m *qmpMonitor) deliverLocked(id string, r qmpReply) {
+	if ch, ok := m.waiting[id]; ok {
+		delete(m.waiting, id)
+		ch <- r
+	}
+}
+
+// qmpTimeout bounds a QMP command when the caller's context does not.
+const qmpTimeout = time.Minute
+
 // Run sends one command (a JSON object with "execute") and returns QEMU's
-// whole reply, as go-qemu's raw package expects.
+// whole reply, as go-qemu's raw package expects. It waits at most qmpTimeout.
 func (m *qmpMonitor) Run(command []byte) ([]byte, error) {
+	return m.runCtx(context.Background(), command)
+}
+
+// runCtx is Run bounded by ctx as well.
+func (m *qmpMonitor) runCtx(ctx context.Context, command []byte) ([]byte, error) {
 	var cmd map[string]json.RawMessage
 	if err := json.Unmarshal(command, &cmd); err != nil {
 		return nil, fmt.Errorf("QMP command is not a JSON object: %w", err)
@@ -155,12 +177,24 @@ func (m *qmpMonitor) Run(command []byte) ([]byte, error) {
 		m.mu.Unlock()
 		return nil, fmt.Errorf("sending QMP command: %w", err)
 	}
-	r := <-ch
-	return r.raw, r.err
+	t := time.NewTimer(qmpTimeout)
+	defer t.Stop()
+	select {
+	case r := <-ch:
+		return r.raw, r.err
+	case <-ctx.Done():
+		err = ctx.Err()
+	case <-t.C:
+		err = fmt.Errorf("no QMP reply: %w after %s", ErrTimeout, qmpTimeout)
+	}
+	m.mu.Lock()
+	delete(m.waiting, id)
+	m.mu.Unlock()
+	return nil, err
 }
 
 // execute runs a command by name with arguments and returns its "return" value.
-func (m *qmpMonitor) execute(name string, args any) (json.RawMessage, error) {
+func (m *qmpMonitor) execute(ctx context.Context, name string, args any) (json.RawMessage, error) {
 	cmd := map[string]any{"execute": name}
 	if args != nil {
 		cmd["arguments"] = args
@@ -169,7 +203,7 @@ func (m *qmpMonitor) execute(name string, args any) (json.RawMessage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("QMP arguments of %s: %w", name, err)
 	}
-	raw, err := m.Run(data)
+	raw, err := m.runCtx(ctx, data)
 	if err != nil {
 		return nil, err
 	}

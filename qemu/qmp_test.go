@@ -61,11 +61,11 @@ func TestQMPEventAndStrayReplyAroundHandshake(t *testing.T) {
 	if err != nil || status.Status != raw.RunStateRunning {
 		t.Fatalf("query-status through go-qemu: %+v, %v", status, err)
 	}
-	big, err := m.execute("query-big", nil)
+	big, err := m.execute(context.Background(), "query-big", nil)
 	if err != nil || len(big) < 200*1024 {
 		t.Fatalf("a 200 KiB reply: %d bytes, %v", len(big), err)
 	}
-	if _, err := m.execute("nope", nil); err == nil || !strings.Contains(err.Error(), "CommandNotFound") {
+	if _, err := m.execute(context.Background(), "nope", nil); err == nil || !strings.Contains(err.Error(), "CommandNotFound") {
 		t.Fatalf("unknown command: %v", err)
 	}
 	ev, err := m.waitEvent(context.Background(), func(e qmp.Event) bool { return e.Event == "RTC_CHANGE" }, time.Second)
@@ -76,7 +76,7 @@ func TestQMPEventAndStrayReplyAroundHandshake(t *testing.T) {
 		t.Fatal("an event was returned twice")
 	}
 	m.Disconnect()
-	if _, err := m.execute("query-status", nil); err == nil {
+	if _, err := m.execute(context.Background(), "query-status", nil); err == nil {
 		t.Fatal("a command on a closed connection succeeded")
 	}
 }

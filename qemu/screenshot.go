@@ -67,7 +67,7 @@ func decodePPM(r *bufio.Reader) (image.Image, error) {
 	if maxval > 255 {
 		return nil, fmt.Errorf("PPM with %d levels per sample is not supported", maxval)
 	}
-	if w > 1<<15 || h > 1<<15 {
+	if w > 1<<15 || h > 1<<15 || w*h > 1<<26 {
 		return nil, fmt.Errorf("PPM of %dx%d pixels is too large", w, h)
 	}
 	img := image.NewRGBA(image.Rect(0, 0, w, h))

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"time"
 )
@@ -15,34 +17,45 @@ import (
 // readyLine is what the guest prints on the shell when it is ready.
 const readyLine = "Spawning backdoor root shell..."
 
+// vmtGuestNote follows the ready line in vmt's own guest: command output
+// comes on the vmt.data port, and ^C on the terminal interrupts a command.
+const vmtGuestNote = "(vmt: output on vmt.data)"
+
 // interruptGrace is how long a timed-out command gets to die after ^C
 // before the shell is declared unusable.
 const interruptGrace = 3 * time.Second
 
+// guestTimeoutGrace is how much longer than a command's timeout the host
+// waits on a guest that kills the command itself (see commandLine).
+const guestTimeoutGrace = 10 * time.Second
+
 // ErrTimeout is wrapped by errors of commands and waits whose deadline passed.
 var ErrTimeout = errors.New("timed out")
-
-// dataPortNote follows the ready line when the guest writes command output
-// to the vmt.data port instead of the terminal.
-const dataPortNote = "(vmt: output on vmt.data)"
 
 // shell is the host end of the guest's backdoor root shell.
 type shell struct {
 	conn net.Conn // the terminal: commands in, and output unless data is used
 	// data is the vmt.data port; out is where replies are read from.
 	data, out net.Conn
-	mu        sync.Mutex // one command at a time
+	// interruptible is true in vmt's guest, where ^C stops a command.
+	// Elsewhere (NixOS guests run the shell in raw mode, no signals from
+	// the terminal) commands with a timeout run under timeout(1).
+	interruptible bool
+
+	mu sync.Mutex // one command at a time
 	// pending holds bytes read past the previous reply.
 	pending []byte
-	// unusable is set when a command could not be interrupted.
+	// unusable is set when the shell cannot be trusted any more.
 	unusable error
 	// guestGone reports why the guest stopped, when it did.
 	guestGone func() error
 }
 
-// waitReady reads until the ready line, passing what the guest printed to
-// logf and reporting every 30 s that it is still waiting.
+// waitReady reads until the ready line, logging what the guest printed
+// before it and, every 30 s, that it is still waiting.
 func (s *shell) waitReady(ctx context.Context, logf func(string)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	var seen []byte
 	buf := make([]byte, 4096)
 	lastNote := time.Now()
@@ -56,22 +69,23 @@ func (s *shell) waitReady(ctx context.Context, logf func(string)) error {
 		if i := bytes.Index(seen, []byte(readyLine)); i >= 0 {
 			rest := seen[i+len(readyLine):]
 			j := bytes.IndexByte(rest, '\n')
-			if j < 0 {
-				continue // the rest of the line decides where output goes
+			if j >= 0 {
+				logLines(seen[:i], logf)
+				s.conn.SetReadDeadline(time.Time{})
+				s.out, s.interruptible = s.conn, false
+				if s.data != nil && bytes.Contains(rest[:j], []byte(vmtGuestNote)) {
+					s.out, s.interruptible = s.data, true
+					rest = nil
+				} else {
+					rest = rest[j+1:]
+				}
+				s.pending = append(s.pending[:0], rest...)
+				s.unusable = nil
+				return nil
 			}
-			s.out = s.conn
-			if s.data != nil && bytes.Contains(rest[:j], []byte(dataPortNote)) {
-				s.out = s.data
-				rest = nil
-			} else {
-				rest = rest[j+1:]
-			}
-			s.pending = append(s.pending[:0], rest...)
-			s.conn.SetReadDeadline(time.Time{})
-			return nil
-		}
-		if len(seen) > 4096 {
-			seen = seen[len(seen)-len(readyLine):]
+		} else if k := bytes.LastIndexByte(seen, '\n'); k >= 0 {
+			logLines(seen[:k+1], logf)
+			seen = append(seen[:0], seen[k+1:]...)
 		}
 		if err != nil && !isTimeout(err) {
 			return s.lost(err)
@@ -79,6 +93,15 @@ func (s *shell) waitReady(ctx context.Context, logf func(string)) error {
 		if time.Since(lastNote) >= 30*time.Second {
 			logf("still waiting for the backdoor shell")
 			lastNote = time.Now()
+		}
+	}
+}
+
+// logLines logs each non-empty line the guest printed on its shell.
+func logLines(p []byte, logf func(string)) {
+	for _, line := range strings.Split(string(p), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			logf("guest shell: " + line)
 		}
 	}
 }
@@ -91,23 +114,38 @@ func (s *shell) execute(ctx context.Context, command string, timeout time.Durati
 	if s.unusable != nil {
 		return -1, nil, s.unusable
 	}
+	if err := ctx.Err(); err != nil {
+		return -1, nil, err
+	}
 	nonce := newNonce()
-	line, err := commandLine(nonce, command)
+	guestKill := 0
+	if timeout > 0 && !s.interruptible {
+		guestKill = int(math.Ceil(timeout.Seconds()))
+	}
+	line, err := commandLine(nonce, command, guestKill)
 	if err != nil {
 		return -1, nil, err
 	}
 	deadline := time.Time{}
 	if timeout > 0 {
 		deadline = time.Now().Add(timeout)
+		if guestKill > 0 {
+			deadline = deadline.Add(guestTimeoutGrace)
+		}
 	}
 	if d, ok := ctx.Deadline(); ok && (deadline.IsZero() || d.Before(deadline)) {
 		deadline = d
 	}
 	s.conn.SetWriteDeadline(deadline)
-	if _, err := s.conn.Write(line); err != nil {
+	_, err = s.conn.Write(line)
+	s.conn.SetWriteDeadline(time.Time{})
+	if err != nil {
+		if isTimeout(err) {
+			s.unusable = errors.New("the shell is unusable: a command could not be sent in time (the guest stopped reading its terminal)")
+			return -1, nil, s.unusable
+		}
 		return -1, nil, s.lost(err)
 	}
-	s.conn.SetWriteDeadline(time.Time{})
 
 	fr := newFrameReader(nonce)
 	var output []byte
@@ -128,11 +166,12 @@ func (s *shell) execute(ctx context.Context, command string, timeout time.Durati
 		return status, output, err
 	}
 
-	// Cancellation of ctx shortens the read deadline to now.
-	stop := context.AfterFunc(ctx, func() { s.out.SetReadDeadline(time.Now()) })
-	defer stop()
+	// Cancellation of ctx shortens the read deadline to now; the deadline is
+	// set first so that a cancellation cannot be overwritten.
 	s.out.SetReadDeadline(deadline)
 	defer s.out.SetReadDeadline(time.Time{})
+	stop := context.AfterFunc(ctx, func() { s.out.SetReadDeadline(time.Now()) })
+	defer stop()
 	buf := make([]byte, 64*1024)
 	for {
 		n, err := s.out.Read(buf)
@@ -143,6 +182,9 @@ func (s *shell) execute(ctx context.Context, command string, timeout time.Durati
 				return -1, output, perr
 			}
 			if done {
+				if guestKill > 0 && status == 137 && time.Now().After(deadline.Add(-guestTimeoutGrace)) {
+					return status, output, fmt.Errorf("%w after %s", ErrTimeout, timeout)
+				}
 				return status, output, nil
 			}
 		}
@@ -156,6 +198,10 @@ func (s *shell) execute(ctx context.Context, command string, timeout time.Durati
 		if cause == nil {
 			cause = fmt.Errorf("%w after %s", ErrTimeout, timeout)
 		}
+		if !s.interruptible {
+			s.unusable = fmt.Errorf("the shell is unusable: a command was abandoned while it ran (%v), and this guest's shell cannot be interrupted", cause)
+			return -1, output, cause
+		}
 		return -1, output, s.interrupt(fr, &output, live, cause)
 	}
 }
@@ -167,7 +213,7 @@ func (s *shell) interrupt(fr *frameReader, output *[]byte, live io.Writer, cause
 	_, werr := s.conn.Write([]byte{0x03})
 	s.conn.SetWriteDeadline(time.Time{})
 	if werr != nil {
-		return fmt.Errorf("%w (and the shell is gone: %v)", cause, werr)
+		return fmt.Errorf("%w (and the shell is gone: %v)", cause, s.lost(werr))
 	}
 	s.out.SetReadDeadline(time.Now().Add(interruptGrace))
 	buf := make([]byte, 64*1024)
@@ -178,15 +224,30 @@ func (s *shell) interrupt(fr *frameReader, output *[]byte, live io.Writer, cause
 		if live != nil && len(out) > 0 {
 			live.Write(out)
 		}
-		if done {
+		switch {
+		case done:
 			s.pending = append(s.pending[:0], rest...)
 			return cause
-		}
-		if perr != nil || err != nil {
+		case perr != nil:
+			s.unusable = perr
+			return fmt.Errorf("%w; then: %v", cause, perr)
+		case err != nil && !isTimeout(err):
+			return fmt.Errorf("%w; then: %v", cause, s.lost(err))
+		case err != nil:
 			s.unusable = fmt.Errorf("the shell is unusable: a command ran past its deadline and did not stop on ^C (%v)", cause)
 			return fmt.Errorf("%w; interrupting it failed, so later commands on this machine fail", cause)
 		}
 	}
+}
+
+// send writes raw bytes to the shell's terminal between commands.
+func (s *shell) send(p []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	defer s.conn.SetWriteDeadline(time.Time{})
+	_, err := s.conn.Write(p)
+	return err
 }
 
 // lost turns a read or write error into the reason the guest went away.
@@ -202,12 +263,6 @@ func (s *shell) lost(err error) error {
 		return s.unusable
 	}
 	return fmt.Errorf("shell connection: %w", err)
-}
-
-// write sends raw bytes to the shell's terminal.
-func (s *shell) write(p []byte) error {
-	_, err := s.conn.Write(p)
-	return err
 }
 
 func (s *shell) close() error {

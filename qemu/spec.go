@@ -19,7 +19,11 @@ type Spec struct {
 	Kernel       string // kernel image; Initrd and KernelParams go with it
 	Initrd       string
 	KernelParams []string
-	DiskImage    string      // a bootable disk image, used through a qcow2 overlay
+	// DiskImage is a bootable disk image, used through a qcow2 overlay. Such
+	// a guest configures itself: vmt passes no kernel command line, so its
+	// hostname, 9p shares (tags share0, share1, ...) and VLAN addresses are
+	// its own business.
+	DiskImage    string
 	EmptyDisks   []int       // sizes in MiB: /dev/vda, /dev/vdb, ... (after the root disk of a DiskImage)
 	SharedDirs   []SharedDir // 9p shares
 	VLANs        []int       // one NIC per VLAN, plugged into that VLAN's switch
@@ -59,6 +63,19 @@ func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logge
 	}
 	if s.Kernel != "" && s.DiskImage != "" {
 		return Config{}, fmt.Errorf("machine %s: give a kernel or a disk image, not both", s.Name)
+	}
+	if index < 1 || index > 254 {
+		return Config{}, fmt.Errorf("machine %s: machine number %d is out of range (1 to 254: it is the last byte of the VLAN address)", s.Name, index)
+	}
+	// QEMU runs in the state dir: make host paths absolute.
+	for _, p := range []*string{&s.Kernel, &s.Initrd, &s.DiskImage} {
+		if *p != "" {
+			abs, err := filepath.Abs(*p)
+			if err != nil {
+				return Config{}, err
+			}
+			*p = abs
+		}
 	}
 	if s.MemoryMB == 0 {
 		s.MemoryMB = 512
@@ -107,8 +124,13 @@ func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logge
 	cfg.MakeDirs = append(cfg.MakeDirs, filepath.Join(state, "xchg"))
 	var mounts []string
 	for i, d := range shares {
-		if strings.ContainsAny(d.Source, ",") || strings.ContainsAny(d.Target, ", :") {
-			return Config{}, fmt.Errorf("machine %s: shared dir %s -> %s: paths may not contain ',' (nor ' ' or ':' in the target)", s.Name, d.Source, d.Target)
+		source, err := filepath.Abs(d.Source)
+		if err != nil {
+			return Config{}, err
+		}
+		d.Source = source
+		if strings.ContainsAny(d.Source, ",") || strings.ContainsAny(d.Target, ", :\t\n\"'*?[\\") || !strings.HasPrefix(d.Target, "/") {
+			return Config{}, fmt.Errorf("machine %s: shared dir %s -> %s: the target must be an absolute guest path without spaces, quotes, ':', ',' or glob characters, and the source may not contain ','", s.Name, d.Source, d.Target)
 		}
 		tag := "share" + strconv.Itoa(i)
 		args = append(args, "-virtfs", "local,path="+d.Source+",security_model=none,mount_tag="+tag)
@@ -126,7 +148,7 @@ func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logge
 		if !ok {
 			return Config{}, fmt.Errorf("machine %s: vlan %d has no switch", s.Name, n)
 		}
-		mac := fmt.Sprintf("52:54:00:12:%02x:%02x", n, index)
+		mac := fmt.Sprintf("52:54:01:00:%02x:%02x", n, index) // distinct from the user NIC's 52:54:00:12:34:56
 		args = append(args,
 			"-netdev", fmt.Sprintf("vde,id=vlan%d,sock=%s", n, sw.Dir),
 			"-device", fmt.Sprintf("virtio-net-pci,netdev=vlan%d,mac=%s,id=%s", n, mac, nicID(n)))

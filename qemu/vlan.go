@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -17,6 +18,7 @@ type VLAN struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser // vde_switch quits when its console closes
 	exited chan struct{}
+	stop   sync.Once
 }
 
 // StartVLAN starts the switch of VLAN number under dir. It dies with vmt.
@@ -69,10 +71,13 @@ func StartVLAN(number int, dir string) (*VLAN, error) {
 // PID returns the switch's process id.
 func (v *VLAN) PID() int { return v.cmd.Process.Pid }
 
-// Stop kills the switch and removes its control directory.
+// Stop kills the switch and removes its control directory. Calling it
+// again does nothing.
 func (v *VLAN) Stop() {
-	v.stdin.Close()
-	killGroup(v.cmd.Process.Pid)
-	<-v.exited
-	os.RemoveAll(v.Dir)
+	v.stop.Do(func() {
+		v.stdin.Close()
+		killGroup(v.cmd.Process.Pid)
+		<-v.exited
+		os.RemoveAll(v.Dir)
+	})
 }
