@@ -31,7 +31,9 @@ func TestExamples(t *testing.T) {
 		t.Run(strings.TrimSuffix(script, ".star"), func(t *testing.T) {
 			out := t.TempDir()
 			cmd := exec.Command(vmt, "run", "-o", out, script)
-			cmd.Env = append(os.Environ(), "NO_COLOR=1")
+			// Machine state lives in TMPDIR; a directory of its own keeps
+			// parallel test packages apart.
+			cmd.Env = append(os.Environ(), "NO_COLOR=1", "TMPDIR="+t.TempDir())
 			log, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("vmt run %s: %v\n%s", script, err, log)
