@@ -46,10 +46,9 @@ type Options struct {
 // driver runs one test: its machines, VLANs, log, subtests and the
 // polling conditions and deadlines every guest call honours.
 type driver struct {
-	opts   Options
-	ctx    context.Context // cancelled by the global timeout or a signal
-	log    *Log
-	thread *starlark.Thread
+	opts Options
+	ctx  context.Context // cancelled by the global timeout or a signal
+	log  *Log
 
 	machines []*Machine
 	vlans    []*VLan

@@ -60,6 +60,7 @@ func startAll(c *call) (starlark.Value, error) {
 		if m.engine == nil {
 			continue
 		}
+		m.started = true
 		if err := m.engine.Start(); err != nil {
 			errs = append(errs, err)
 		}

@@ -14,6 +14,9 @@ type Machine struct {
 	// engine is nil for a machine the script declares, until its
 	// create_machine call has run.
 	engine Engine
+	// started is set once the script has started the machine, directly or
+	// by a command: allow_reboot can no longer change then.
+	started bool
 }
 
 var (

@@ -40,6 +40,7 @@ func (m *Machine) run(c *call, command string, timeout time.Duration) (int, []by
 	// Boot first (within the deadline), so that the time before output is
 	// shown live counts from the command's start.
 	ctx, cancel := c.d.callContext()
+	m.started = true
 	err = eng.Connect(ctx)
 	cancel()
 	if err != nil {

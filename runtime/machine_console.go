@@ -140,6 +140,9 @@ func machineWaitForQMPEvent(m *Machine, c *call) (starlark.Value, error) {
 	filter := c.args.value("event_filter")
 	var accepted starlark.Value
 	err = m.step("waiting for a QMP event", func() error {
+		if err := c.d.checkConditions(c.thread); err != nil {
+			return err
+		}
 		deadline := time.Now().Add(timeout)
 		for {
 			remaining := time.Until(deadline)

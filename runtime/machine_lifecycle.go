@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 
 // machineStart starts the machine without waiting for its boot. An
 // allow_reboot that differs from how the machine was made remakes its
-// engine while it is not running.
+// engine before its first start.
 func machineStart(m *Machine, c *call) (starlark.Value, error) {
 	eng, err := m.eng()
 	if err != nil {
@@ -20,6 +21,9 @@ func machineStart(m *Machine, c *call) (starlark.Value, error) {
 		return starlark.None, nil
 	}
 	if allow := c.args.bool("allow_reboot"); allow != m.spec.AllowReboot {
+		if m.started {
+			return nil, fmt.Errorf("%s: allow_reboot=%s must be given at the machine's first start", m.name, starlark.Bool(allow))
+		}
 		spec := m.spec
 		spec.AllowReboot = allow
 		remade, err := c.d.opts.Backend.NewMachine(spec, c.d.log)
@@ -31,6 +35,7 @@ func machineStart(m *Machine, c *call) (starlark.Value, error) {
 		}
 		m.spec, m.engine, eng = spec, remade, remade
 	}
+	m.started = true
 	return starlark.None, m.step("starting", eng.Start)
 }
 
@@ -42,6 +47,7 @@ func machineConnect(m *Machine, c *call) (starlark.Value, error) {
 	}
 	ctx, cancel := c.d.callContext()
 	defer cancel()
+	m.started = true
 	if err := eng.Connect(ctx); err != nil {
 		return nil, c.d.callError(ctx, err)
 	}

@@ -72,11 +72,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	defer d.release()
 
-	thread := &starlark.Thread{
-		Name:  opts.Script,
-		Print: func(_ *starlark.Thread, msg string) { d.log.Line("", msg) },
-	}
-	d.thread = thread
+	thread := &starlark.Thread{Name: opts.Script}
 	watcher := d.watchForStop(stopCtx, cancelDriver, thread)
 	began := time.Now()
 	globals, err := prog.prog.Init(thread, d.predeclared())

@@ -13,7 +13,6 @@ const (
 	styleDim   = "\x1b[2m"
 	styleBold  = "\x1b[1m"
 	styleRed   = "\x1b[31m"
-	styleGreen = "\x1b[32m"
 )
 
 // machineColors tell machines apart in the terminal log.
