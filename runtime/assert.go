@@ -199,7 +199,8 @@ func pretty(v starlark.Value) string {
 }
 
 func writePretty(b *strings.Builder, v starlark.Value, indent string) {
-	if len(v.String()) <= 60 {
+	// The depth bound also stops at a list that contains itself.
+	if len(v.String()) <= 60 || len(indent) > 16 {
 		b.WriteString(v.String())
 		return
 	}

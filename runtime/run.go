@@ -97,7 +97,7 @@ func (d *driver) setUp(declared []string) error {
 	for _, nr := range d.opts.VLans {
 		engine, err := d.opts.Backend.NewVLan(nr, d.log)
 		if err != nil {
-			return fmt.Errorf("vlan%d: %w", nr, err)
+			return err
 		}
 		d.vlans = append(d.vlans, &VLan{d: d, nr: nr, engine: engine})
 	}
