@@ -579,10 +579,17 @@ func (m *Machine) Reboot(ctx context.Context) error {
 	if err := m.SendKey(ctx, "ctrl-alt-delete"); err != nil {
 		return err
 	}
+	m.ExpectReconnect()
+	return nil
+}
+
+// ExpectReconnect tells the engine that the guest's shell is about to be
+// replaced (the guest switched its root file system, say): the next command
+// waits for the new shell's ready line.
+func (m *Machine) ExpectReconnect() {
 	m.mu.Lock()
 	m.connected = false
 	m.mu.Unlock()
-	return nil
 }
 
 // WaitForShutdown waits until QEMU exits, then closes the connections.

@@ -170,7 +170,15 @@ func (s *shell) execute(ctx context.Context, command string, timeout time.Durati
 	// set first so that a cancellation cannot be overwritten.
 	s.out.SetReadDeadline(deadline)
 	defer s.out.SetReadDeadline(time.Time{})
-	stop := context.AfterFunc(ctx, func() { s.out.SetReadDeadline(time.Now()) })
+	var cancelMu sync.Mutex // orders the cancellation against interrupt's deadline
+	cancelled := false
+	stop := context.AfterFunc(ctx, func() {
+		cancelMu.Lock()
+		defer cancelMu.Unlock()
+		if !cancelled {
+			s.out.SetReadDeadline(time.Now())
+		}
+	})
 	defer stop()
 	buf := make([]byte, 64*1024)
 	for {
@@ -198,6 +206,9 @@ func (s *shell) execute(ctx context.Context, command string, timeout time.Durati
 		if cause == nil {
 			cause = fmt.Errorf("%w after %s", ErrTimeout, timeout)
 		}
+		cancelMu.Lock()
+		cancelled = true // from here on, interrupt owns the read deadline
+		cancelMu.Unlock()
 		if !s.interruptible {
 			s.unusable = fmt.Errorf("the shell is unusable: a command was abandoned while it ran (%v), and this guest's shell cannot be interrupted", cause)
 			return -1, output, cause

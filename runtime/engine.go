@@ -34,6 +34,7 @@ type Engine interface {
 	Shutdown(ctx context.Context) error
 	Crash() error
 	Reboot(ctx context.Context) error
+	ExpectReconnect()
 	WaitForShutdown(ctx context.Context) error
 	Release() error
 	StateDir() string

@@ -106,6 +106,7 @@ func (f *fakeEngine) SendChars(context.Context, string, time.Duration) error { r
 func (f *fakeEngine) Screenshot(context.Context, string) error               { return nil }
 func (f *fakeEngine) Shutdown(context.Context) error                         { return f.Crash() }
 func (f *fakeEngine) Reboot(context.Context) error                           { return nil }
+func (f *fakeEngine) ExpectReconnect()                                       {}
 func (f *fakeEngine) WaitForShutdown(context.Context) error                  { return nil }
 func (f *fakeEngine) StateDir() string                                       { return "/state/" + f.name }
 func (f *fakeEngine) SharedDir() string                                      { return "/shared" }

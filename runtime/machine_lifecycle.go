@@ -91,6 +91,7 @@ func machineSwitchRoot(m *Machine, c *call) (starlark.Value, error) {
 		if _, _, err := m.run(c, "systemctl isolate --no-block initrd-switch-root.target 2>/dev/null >/dev/null", 0); err != nil {
 			return err
 		}
+		eng.ExpectReconnect() // the shell of the initrd goes away with it
 		ctx, cancel := c.d.callContext()
 		defer cancel()
 		if _, err := eng.WaitForConsoleText(ctx, switchRootText, 0); err != nil {
