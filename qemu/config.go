@@ -23,7 +23,9 @@ type Config struct {
 	// defaults to the NAME of run-NAME-vm.
 	Name string
 	// StartScript is a NixOS start script (run-NAME-vm) that passes its
-	// arguments on to QEMU. Exactly one of StartScript and Command is set.
+	// arguments on to QEMU. It should exec QEMU (NixOS's do): if vmt is
+	// killed outright, only the process it started gets the parent-death
+	// signal. Exactly one of StartScript and Command is set.
 	StartScript string
 	// Command is a plain QEMU command line, binary first.
 	Command []string

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vmt-dev/vmt/qemu/initramfs"
 )
 
 func TestHostKernelPicksNewest(t *testing.T) {
@@ -117,5 +119,45 @@ func TestBuildDebianGuest(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(dir, "etc/backdoor"))
 	if !bytes.Contains(data, []byte("Spawning backdoor root shell...")) {
 		t.Error("the backdoor script does not announce the shell")
+	}
+}
+
+// TestCompressedModuleTree resolves and reads modules shipped xz-compressed
+// (as Debian 13 and Ubuntu ship them) from a tree with no modules.dep.
+func TestCompressedModuleTree(t *testing.T) {
+	k, err := DebianKernel("linux-image-amd64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := initramfs.OpenModuleTree(k.ModulesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mods, err := tree.Resolve([]string{"virtio_console"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, m := range mods {
+		rel, _ := filepath.Rel(k.ModulesDir, m.Path)
+		dst := filepath.Join(dir, rel+".xz")
+		os.MkdirAll(filepath.Dir(dst), 0o755)
+		out, err := exec.Command("xz", "-c", m.Path).Output()
+		if err != nil {
+			t.Fatalf("xz: %v", err)
+		}
+		os.WriteFile(dst, out, 0o644)
+	}
+	xzTree, err := initramfs.OpenModuleTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := xzTree.Resolve([]string{"virtio_console"}, nil)
+	if err != nil || len(got) != len(mods) {
+		t.Fatalf("compressed tree: %v, %v (want %d modules)", got, err, len(mods))
+	}
+	data, err := initramfs.ReadModule(got[len(got)-1].Path)
+	if err != nil || !bytes.HasPrefix(data, []byte("\x7fELF")) {
+		t.Fatalf("reading %s: %v", got[len(got)-1].Path, err)
 	}
 }

@@ -155,7 +155,7 @@ func archive(busybox string, mods []initramfs.Module) (*initramfs.Archive, error
 	}
 	var order bytes.Buffer
 	for _, m := range mods {
-		data, err := os.ReadFile(m.Path)
+		data, err := initramfs.ReadModule(m.Path)
 		if err != nil {
 			return nil, err
 		}

@@ -73,18 +73,16 @@ func TestArchive(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", name, got[name], w)
 		}
 	}
-	// cpio(1) reads it too.
-	if _, err := exec.LookPath("cpio"); err == nil {
-		dir := t.TempDir()
-		zr, _ := gzip.NewReader(bytes.NewReader(buf.Bytes()))
-		cmd := exec.Command("cpio", "-idm", "--quiet")
-		cmd.Dir, cmd.Stdin = dir, zr
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("cpio: %v: %s", err, out)
-		}
-		if data, _ := os.ReadFile(filepath.Join(dir, "etc/init.d/rc")); string(data) != "#!/bin/sh\n" {
-			t.Errorf("cpio extracted %q", data)
-		}
+	// cpio(1) reads it too (scripts/install-deps installs it).
+	dir := t.TempDir()
+	zr, _ := gzip.NewReader(bytes.NewReader(buf.Bytes()))
+	cmd := exec.Command("cpio", "-idm", "--quiet")
+	cmd.Dir, cmd.Stdin = dir, zr
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("cpio: %v: %s", err, out)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "etc/init.d/rc")); string(data) != "#!/bin/sh\n" {
+		t.Errorf("cpio extracted %q", data)
 	}
 	var again bytes.Buffer
 	a.WriteTo(&again)
@@ -152,5 +150,35 @@ func TestResolveFromModulesDep(t *testing.T) {
 	}
 	if _, err := tree.Resolve([]string{"virtio_console"}, nil); err == nil || !strings.Contains(err.Error(), "virtio_console") {
 		t.Errorf("missing module: %v", err)
+	}
+}
+
+func TestReadModuleCompressed(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "m.ko")
+	want := []byte("\x7fELF pretend module")
+	os.WriteFile(plain, want, 0o644)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(want)
+	zw.Close()
+	os.WriteFile(plain+".gz", gz.Bytes(), 0o644)
+	paths := []string{plain, plain + ".gz"}
+	for tool, ext := range map[string]string{"xz": ".xz", "zstd": ".zst"} {
+		out, err := exec.Command(tool, "-c", plain).Output()
+		if err != nil {
+			t.Fatalf("compressing with %s (scripts/install-deps installs it): %v", tool, err)
+		}
+		os.WriteFile(plain+ext, out, 0o644)
+		paths = append(paths, plain+ext)
+	}
+	for _, p := range paths {
+		got, err := ReadModule(p)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: got %q, %v", filepath.Base(p), got, err)
+		}
+	}
+	if _, err := ReadModule(filepath.Join(dir, "m.ko.lz4")); err == nil || !strings.Contains(err.Error(), "unknown file type") {
+		t.Errorf("unknown compression: %v", err)
 	}
 }

@@ -78,9 +78,6 @@ func (t *ModuleTree) readModinfo() error {
 		}
 		name := moduleName(p)
 		t.paths[name] = p
-		if !strings.HasSuffix(p, ".ko") {
-			return nil // compressed: dependencies unknown, Resolve reports it if needed
-		}
 		deps, err := modinfoDepends(p)
 		if err != nil {
 			return fmt.Errorf("reading module %s: %w", p, err)
@@ -92,7 +89,11 @@ func (t *ModuleTree) readModinfo() error {
 
 // modinfoDepends reads the comma-separated "depends=" entry of a module.
 func modinfoDepends(path string) ([]string, error) {
-	f, err := elf.Open(path)
+	data, err := ReadModule(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := elf.NewFile(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
@@ -101,11 +102,11 @@ func modinfoDepends(path string) ([]string, error) {
 	if sec == nil {
 		return nil, nil
 	}
-	data, err := sec.Data()
+	info, err := sec.Data()
 	if err != nil {
 		return nil, err
 	}
-	for _, field := range bytes.Split(data, []byte{0}) {
+	for _, field := range bytes.Split(info, []byte{0}) {
 		if v, ok := bytes.CutPrefix(field, []byte("depends=")); ok {
 			var deps []string
 			for _, d := range strings.Split(string(v), ",") {
@@ -135,9 +136,6 @@ func (t *ModuleTree) Resolve(required, optional []string) ([]Module, error) {
 		p, ok := t.paths[name]
 		if !ok {
 			return fmt.Errorf("kernel module %s (needed by %s) is not in %s", name, strings.Join(append(chain, name), " -> "), t.Dir)
-		}
-		if !strings.HasSuffix(p, ".ko") {
-			return fmt.Errorf("kernel module %s is compressed (%s); vmt loads plain .ko files: use a kernel whose modules are not compressed, or decompress them", name, filepath.Base(p))
 		}
 		for _, d := range t.deps[name] {
 			if err := visit(d, append(chain, name)); err != nil {
