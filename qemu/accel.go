@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/vmt-dev/vmt/qemu/guest"
@@ -53,6 +54,14 @@ func chooseAccel() (string, string) {
 	}
 	f.Close()
 	cacheFile := accelCacheFile()
+	if cacheFile != "" {
+		// Processes starting together (parallel test binaries) probe once.
+		os.MkdirAll(filepath.Dir(cacheFile), 0o755)
+		if lock, err := os.OpenFile(cacheFile+".lock", os.O_CREATE|os.O_RDWR, 0o644); err == nil {
+			defer lock.Close()
+			syscall.Flock(int(lock.Fd()), syscall.LOCK_EX)
+		}
+	}
 	if data, err := os.ReadFile(cacheFile); err == nil {
 		if choice, reason, ok := strings.Cut(strings.TrimSpace(string(data)), " "); ok {
 			return choice, reason + " (probed earlier this boot)"
@@ -60,7 +69,6 @@ func chooseAccel() (string, string) {
 	}
 	choice, reason := probeKVM()
 	if cacheFile != "" {
-		os.MkdirAll(filepath.Dir(cacheFile), 0o755)
 		os.WriteFile(cacheFile, []byte(choice+" "+reason+"\n"), 0o644)
 	}
 	return choice, reason
