@@ -115,7 +115,7 @@ func (d *directives) add(c syntax.Comment, trailing bool, firstStmtLine int32) {
 		case "disable":
 			for _, rule := range items {
 				if rule != "all" && RuleByName(rule) == nil {
-					d.problems = append(d.problems, directiveProblem{c.Start, fmt.Sprintf("unknown rule %q in disable directive (vmt lint --explain lists the rules)", rule)})
+					d.problems = append(d.problems, directiveProblem{c.Start, UnknownRule(rule) + " (vmt lint --list-rules lists them)"})
 					continue
 				}
 				switch {

@@ -1,5 +1,11 @@
 package lint
 
+import (
+	"fmt"
+
+	"github.com/vmt-dev/vmt/internal/suggest"
+)
+
 // Rule is one check: a stable name, its severity, the paragraph
 // `vmt lint --explain` prints, and the function that runs it.
 type Rule struct {
@@ -37,6 +43,25 @@ func init() {
 // Rules returns every rule.
 func Rules() []*Rule {
 	return append([]*Rule(nil), rules...)
+}
+
+// RuleNames returns the names of every rule, in the order of Rules.
+func RuleNames() []string {
+	names := make([]string, len(rules))
+	for i, r := range rules {
+		names[i] = r.Name
+	}
+	return names
+}
+
+// UnknownRule describes a rule name that is none of the rules, with the
+// closest rule name when it looks like a misspelling of one.
+func UnknownRule(name string) string {
+	msg := fmt.Sprintf("unknown rule %q", name)
+	if guess := suggest.Closest(name, RuleNames()); guess != "" {
+		msg += fmt.Sprintf("; did you mean %q?", guess)
+	}
+	return msg
 }
 
 // RuleByName returns the rule named name, or nil.

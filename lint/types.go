@@ -24,13 +24,7 @@ func (p *pass) typeOf(e syntax.Expr) string {
 		case resolve.Predeclared:
 			return p.predeclaredType(e.Name)
 		case resolve.Universal:
-			switch e.Name {
-			case "True", "False":
-				return "bool"
-			case "None":
-				return "None"
-			}
-			return ""
+			return literalType(e)
 		case resolve.Global, resolve.Local, resolve.Cell:
 			return p.bindingType(b)
 		}
@@ -45,14 +39,7 @@ func (p *pass) typeOf(e syntax.Expr) string {
 			return a.Type
 		}
 	case *syntax.Literal:
-		switch e.Token {
-		case syntax.STRING:
-			return "str"
-		case syntax.INT:
-			return "int"
-		case syntax.FLOAT:
-			return "float"
-		}
+		return literalType(e)
 	}
 	return ""
 }

@@ -5,10 +5,11 @@ buildGoModule {
   version = "0.1.0";
   inherit src;
 
-  # The hash of the Go module dependencies. To update it after go.mod
-  # changes: build once (`nix build .#vmt`), and copy the "got: sha256-..."
-  # value Nix prints into this line.
-  vendorHash = lib.fakeHash;
+  # The hash of the Go module dependencies: the NAR hash of what
+  # `go mod vendor` writes. After a change to go.mod or go.sum, refresh it
+  # with `go mod vendor && nix hash path vendor && rm -r vendor` (or set
+  # lib.fakeHash, build once and copy the "got: sha256-..." Nix prints).
+  vendorHash = "sha256-kuGop79sjdqcB1BGdLNx1p2pysxWMx0Oa8z0hEC8XzQ=";
 
   subPackages = [ "cmd/vmt" ];
 

@@ -170,11 +170,7 @@ func machineNames(flags lintFlags) []string {
 func explainRule(out io.Writer, name string) error {
 	r := lint.RuleByName(name)
 	if r == nil {
-		var names []string
-		for _, r := range lint.Rules() {
-			names = append(names, r.Name)
-		}
-		return &exitError{exitUsage, fmt.Errorf("unknown rule %q; the rules are: %s", name, strings.Join(names, ", "))}
+		return &exitError{exitUsage, fmt.Errorf("%s (the rules: %s)", lint.UnknownRule(name), strings.Join(lint.RuleNames(), ", "))}
 	}
 	fmt.Fprintf(out, "%s (%s)\n\n%s\n", r.Name, r.Severity, r.Doc)
 	return nil

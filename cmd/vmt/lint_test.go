@@ -69,6 +69,16 @@ func TestLintExitStatus(t *testing.T) {
 	}
 }
 
+func TestLintExplainSuggestsARule(t *testing.T) {
+	_, errOut, code := runVerb(t, "", "lint", "--explain", "unused-varable")
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(errOut, `did you mean "unused-variable"?`) || !strings.Contains(errOut, "bad-directive") {
+		t.Errorf("stderr %q, want the closest rule and the list of rules", errOut)
+	}
+}
+
 func TestLintStdinAndJSON(t *testing.T) {
 	out, _, code := runVerb(t, brokenScript, "lint", "--format=json", "-")
 	if code != exitFailed {
