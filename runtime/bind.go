@@ -43,8 +43,8 @@ var globalFuncs = map[string]globalImpl{
 
 // globalValues make lang's global values for one test.
 var globalValues = map[string]func(d *driver) starlark.Value{
-	"machines": func(d *driver) starlark.Value { return machineList(d.machines) },
-	"vlans":    func(d *driver) starlark.Value { return vlanList(d.vlans) },
+	"machines": func(d *driver) starlark.Value { return frozenList(d.machines) },
+	"vlans":    func(d *driver) starlark.Value { return d.vlansValue },
 	"re":       func(d *driver) starlark.Value { return makeModule(d, "re") },
 	"json":     func(d *driver) starlark.Value { return makeModule(d, "json") },
 	"shlex":    func(d *driver) starlark.Value { return makeModule(d, "shlex") },

@@ -34,6 +34,11 @@ func createMachine(c *call) (starlark.Value, error) {
 			return nil, err
 		}
 		spec.Declared = decl
+		for _, nr := range decl.VLANs {
+			if _, err := c.d.addVLan(nr); err != nil {
+				return nil, err
+			}
+		}
 	}
 	engine, err := c.d.opts.Backend.NewMachine(spec, c.d.log)
 	if err != nil {
@@ -57,16 +62,16 @@ func declaration(c *call) (*qemu.Spec, error) {
 	d.Kernel, _ = c.args.optStr("kernel")
 	d.Initrd, _ = c.args.optStr("initrd")
 	d.DiskImage, _ = c.args.optStr("disk_image")
-	if d.KernelParams, err = stringList(c, "kernel_params"); err != nil {
+	if d.KernelParams, err = stringsArg(c, "kernel_params"); err != nil {
 		return nil, err
 	}
-	if d.QEMUFlags, err = stringList(c, "qemu_flags"); err != nil {
+	if d.QEMUFlags, err = stringsArg(c, "qemu_flags"); err != nil {
 		return nil, err
 	}
-	if d.EmptyDisks, err = intList(c, "empty_disks"); err != nil {
+	if d.EmptyDisks, err = intsArg(c, "empty_disks"); err != nil {
 		return nil, err
 	}
-	if d.VLANs, err = intList(c, "vlans"); err != nil {
+	if d.VLANs, err = intsArg(c, "vlans"); err != nil {
 		return nil, err
 	}
 	shared := c.args.value("shared_dirs").(*starlark.Dict)
@@ -89,7 +94,7 @@ func declaration(c *call) (*qemu.Spec, error) {
 	return &d, nil
 }
 
-func stringList(c *call, name string) ([]string, error) {
+func stringsArg(c *call, name string) ([]string, error) {
 	list := c.args.value(name).(*starlark.List)
 	out := make([]string, list.Len())
 	for i := range out {
@@ -102,7 +107,7 @@ func stringList(c *call, name string) ([]string, error) {
 	return out, nil
 }
 
-func intList(c *call, name string) ([]int, error) {
+func intsArg(c *call, name string) ([]int, error) {
 	list := c.args.value(name).(*starlark.List)
 	out := make([]int, list.Len())
 	for i := range out {

@@ -51,9 +51,13 @@ type driver struct {
 	log  *Log
 
 	machines []*Machine
-	vlans    []*VLan
-	sources  map[string][]byte // script sources by file name, for backtraces
-	globals  starlark.StringDict
+	vlans    []*VLan // in order of their numbers
+	// vlansValue is the `vlans` global: a frozen list, remade when a VLAN
+	// is added; envs are the environments handed to the script and the
+	// REPL, which see added VLANs.
+	vlansValue starlark.Value
+	envs       []starlark.StringDict
+	sources    map[string][]byte // script sources by file name, for backtraces
 
 	subtests   subtests
 	conditions []*pollingCondition
@@ -70,6 +74,10 @@ type driver struct {
 	reported bool
 
 	releaseOnce sync.Once
+
+	// input reads the terminal (Options.Stdin) for the REPL and the
+	// interactive methods.
+	input *input
 }
 
 // errGlobalTimeout is the cause of the context when the global timeout fires.
@@ -77,10 +85,11 @@ var errGlobalTimeout = errors.New("global timeout")
 
 func newDriver(ctx context.Context, opts Options, sinks ...logSink) *driver {
 	return &driver{
-		opts:    opts,
-		ctx:     ctx,
-		log:     newLog(sinks...),
-		sources: map[string][]byte{opts.Script: opts.Source},
+		opts:       opts,
+		ctx:        ctx,
+		log:        newLog(sinks...),
+		sources:    map[string][]byte{opts.Script: opts.Source},
+		vlansValue: frozenList([]*VLan(nil)),
 	}
 }
 

@@ -359,3 +359,32 @@ func TestLiveOutputOfLongCommands(t *testing.T) {
 		}
 	}
 }
+
+func TestGlobalTimeoutStopsTheWaitingREPL(t *testing.T) {
+	typing, _ := io.Pipe() // a terminal nobody types on
+	t.Cleanup(func() { typing.Close() })
+	term := &lockedWriter{w: io.Discard}
+	backend := &fakeBackend{}
+	began := time.Now()
+	err := Run(t.Context(), Options{
+		Script:        "test.star",
+		Source:        []byte("alpha.succeed('true')\n"),
+		Machines:      []MachineSpec{{Name: "alpha"}},
+		OutputDir:     t.TempDir(),
+		Interactive:   true,
+		Stdin:         typing,
+		Terminal:      term,
+		GlobalTimeout: 300 * time.Millisecond,
+		Backend:       backend,
+	})
+	if took := time.Since(began); took > 1300*time.Millisecond {
+		t.Errorf("the REPL stopped %s after the start, want about 0.3 s", took)
+	}
+	var failure *Failure
+	if !errors.As(err, &failure) || !strings.Contains(failure.Summary, "global timeout of 0.30 s reached") {
+		t.Fatalf("got %v, want a Failure by the global timeout", err)
+	}
+	if !backend.allReleased() {
+		t.Errorf("machines were not released")
+	}
+}

@@ -33,6 +33,14 @@ func (d *driver) predeclared() starlark.StringDict {
 	return g
 }
 
+// newEnv is a fresh set of predeclared globals for the script or the
+// REPL; the driver keeps it to add the VLANs that appear later.
+func (d *driver) newEnv() starlark.StringDict {
+	env := d.predeclared()
+	d.envs = append(d.envs, env)
+	return env
+}
+
 // makeModule makes one of lang's modules.
 func makeModule(d *driver, name string) starlark.Value {
 	members := starlark.StringDict{}
@@ -42,14 +50,24 @@ func makeModule(d *driver, name string) starlark.Value {
 	return &starlarkstruct.Module{Name: name, Members: members}
 }
 
-func machineList(machines []*Machine) starlark.Value {
-	values := make([]starlark.Value, len(machines))
-	for i, m := range machines {
-		values[i] = m
+// frozenList makes a list of values the script cannot change.
+func frozenList[T starlark.Value](xs []T) *starlark.List {
+	values := make([]starlark.Value, len(xs))
+	for i, x := range xs {
+		values[i] = x
 	}
 	l := starlark.NewList(values)
 	l.Freeze()
 	return l
+}
+
+// stringList makes a list of strings.
+func stringList(xs []string) *starlark.List {
+	values := make([]starlark.Value, len(xs))
+	for i, x := range xs {
+		values[i] = starlark.String(x)
+	}
+	return starlark.NewList(values)
 }
 
 // startAll starts every machine at once.

@@ -56,20 +56,13 @@ func machineSendConsole(m *Machine, c *call) (starlark.Value, error) {
 
 // monitor sends an HMP command after the polling conditions.
 func (m *Machine) monitor(c *call, command string) (string, error) {
-	eng, err := m.eng()
-	if err != nil {
-		return "", err
-	}
-	if err := c.d.checkConditions(c.thread); err != nil {
-		return "", err
-	}
-	ctx, cancel := c.d.callContext()
-	defer cancel()
-	out, err := eng.SendMonitorCommand(ctx, command)
-	if err != nil {
-		return out, c.d.callError(ctx, err)
-	}
-	return out, nil
+	var out string
+	err := m.engineCall(c, func(eng Engine, ctx context.Context) error {
+		var err error
+		out, err = eng.SendMonitorCommand(ctx, command)
+		return err
+	})
+	return out, err
 }
 
 func machineSendMonitorCommand(m *Machine, c *call) (starlark.Value, error) {
@@ -83,25 +76,30 @@ func machineSendMonitorCommand(m *Machine, c *call) (starlark.Value, error) {
 	return starlark.String(out), err
 }
 
-// engineStep runs an engine call that talks to QEMU, after the polling
-// conditions, as a step of the log.
-func (m *Machine) engineStep(c *call, msg string, fn func(Engine, context.Context) error) (starlark.Value, error) {
+// engineCall runs an engine call that talks to QEMU, after the polling
+// conditions and within the deadline of the waits in progress.
+func (m *Machine) engineCall(c *call, fn func(Engine, context.Context) error) error {
 	eng, err := m.eng()
 	if err != nil {
+		return err
+	}
+	if err := c.d.checkConditions(c.thread); err != nil {
+		return err
+	}
+	ctx, cancel := c.d.callContext()
+	defer cancel()
+	if err := fn(eng, ctx); err != nil {
+		return c.d.callError(ctx, err)
+	}
+	return nil
+}
+
+// engineStep runs an engine call as a step of the log.
+func (m *Machine) engineStep(c *call, msg string, fn func(Engine, context.Context) error) (starlark.Value, error) {
+	if _, err := m.eng(); err != nil {
 		return nil, err
 	}
-	err = m.step(msg, func() error {
-		if err := c.d.checkConditions(c.thread); err != nil {
-			return err
-		}
-		ctx, cancel := c.d.callContext()
-		defer cancel()
-		if err := fn(eng, ctx); err != nil {
-			return c.d.callError(ctx, err)
-		}
-		return nil
-	})
-	return starlark.None, err
+	return starlark.None, m.step(msg, func() error { return m.engineCall(c, fn) })
 }
 
 func machineForwardPort(m *Machine, c *call) (starlark.Value, error) {

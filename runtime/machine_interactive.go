@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os/exec"
@@ -19,7 +18,7 @@ func machineShellInteract(m *Machine, c *call) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	in, out := c.d.opts.Stdin, c.d.opts.Terminal
+	readLine, out := c.d.readLine, c.d.opts.Terminal
 	if address, ok := c.args.optStr("address"); ok {
 		socat := exec.CommandContext(c.d.ctx, "socat", "STDIO", address)
 		stdin, err := socat.StdinPipe()
@@ -35,30 +34,32 @@ func machineShellInteract(m *Machine, c *call) (starlark.Value, error) {
 		}
 		defer socat.Wait()
 		defer stdin.Close()
-		in, out = stdout, stdin
-	}
-	if in == nil {
-		return nil, errors.New("shell_interact: there is no terminal to interact with")
+		lines := bufio.NewReader(stdout)
+		readLine, out = func() ([]byte, error) { return lines.ReadBytes('\n') }, stdin
+	} else if c.d.opts.Stdin == nil {
+		return nil, fmt.Errorf("shell_interact: %w", errNoTerminal)
 	}
 	m.d.log.Line(m.name, "the root shell reads lines from the terminal (no prompt); end with Ctrl-D")
-	lines := bufio.NewScanner(in)
-	lines.Buffer(make([]byte, 64*1024), 1024*1024)
-	for lines.Scan() {
-		command := lines.Text()
-		if strings.TrimSpace(command) == "" {
-			continue
+	for {
+		line, err := readLine()
+		if command := strings.TrimSpace(string(line)); command != "" {
+			ctx, cancel := c.d.callContext()
+			status, _, xerr := eng.Execute(ctx, command, 0, out)
+			cancel()
+			if xerr != nil {
+				return nil, c.d.callError(ctx, xerr)
+			}
+			if status != 0 {
+				fmt.Fprintf(out, "[exit status %d]\n", status)
+			}
 		}
-		ctx, cancel := c.d.callContext()
-		status, _, err := eng.Execute(ctx, command, 0, out)
-		cancel()
-		if err != nil {
-			return nil, c.d.callError(ctx, err)
-		}
-		if status != 0 {
-			fmt.Fprintf(out, "[exit status %d]\n", status)
+		switch {
+		case err == io.EOF:
+			return starlark.None, nil
+		case err != nil:
+			return nil, err
 		}
 	}
-	return starlark.None, lines.Err()
 }
 
 // machineConsoleInteract sends what the terminal types to the serial
@@ -69,26 +70,22 @@ func machineConsoleInteract(m *Machine, c *call) (starlark.Value, error) {
 		return nil, err
 	}
 	if c.d.opts.Stdin == nil {
-		return nil, errors.New("console_interact: there is no terminal to interact with")
+		return nil, fmt.Errorf("console_interact: %w", errNoTerminal)
 	}
 	c.d.log.serial.Store(true)
 	m.d.log.Line(m.name, "typing goes to the serial console; end with Ctrl-D")
-	buf := make([]byte, 4096)
 	for {
-		n, err := c.d.opts.Stdin.Read(buf)
-		if n > 0 {
-			if serr := eng.SendConsole(string(buf[:n])); serr != nil {
+		line, err := c.d.readLine()
+		if len(line) > 0 {
+			if serr := eng.SendConsole(string(line)); serr != nil {
 				return nil, serr
 			}
 		}
-		if err == io.EOF {
+		switch {
+		case err == io.EOF:
 			return starlark.None, nil
-		}
-		if err != nil {
+		case err != nil:
 			return nil, err
-		}
-		if stop := c.d.stopped(); stop != nil {
-			return nil, stop
 		}
 	}
 }

@@ -1,9 +1,11 @@
 package runtime
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,52 +14,31 @@ import (
 )
 
 func machineSendKey(m *Machine, c *call) (starlark.Value, error) {
-	eng, err := m.eng()
-	if err != nil {
-		return nil, err
-	}
 	delay, err := c.args.seconds("delay")
 	if err != nil {
 		return nil, err
 	}
 	key := c.args.str("key")
-	press := func() error {
-		if err := c.d.checkConditions(c.thread); err != nil {
-			return err
-		}
-		ctx, cancel := c.d.callContext()
-		defer cancel()
+	press := func(eng Engine, ctx context.Context) error {
 		if err := eng.SendKey(ctx, key); err != nil {
-			return c.d.callError(ctx, err)
+			return err
 		}
 		return c.d.sleep(delay)
 	}
 	if !c.args.bool("log") {
-		return starlark.None, press()
+		return starlark.None, m.engineCall(c, press)
 	}
-	return starlark.None, m.step(fmt.Sprintf("sending key %q", key), press)
+	return m.engineStep(c, fmt.Sprintf("sending key %q", key), press)
 }
 
 func machineSendChars(m *Machine, c *call) (starlark.Value, error) {
-	eng, err := m.eng()
-	if err != nil {
-		return nil, err
-	}
 	delay, err := c.args.seconds("delay")
 	if err != nil {
 		return nil, err
 	}
 	chars := c.args.str("chars")
-	return starlark.None, m.step(fmt.Sprintf("sending keys %q", chars), func() error {
-		if err := c.d.checkConditions(c.thread); err != nil {
-			return err
-		}
-		ctx, cancel := c.d.callContext()
-		defer cancel()
-		if err := eng.SendChars(ctx, chars, delay); err != nil {
-			return c.d.callError(ctx, err)
-		}
-		return nil
+	return m.engineStep(c, fmt.Sprintf("sending keys %q", chars), func(eng Engine, ctx context.Context) error {
+		return eng.SendChars(ctx, chars, delay)
 	})
 }
 
@@ -79,22 +60,12 @@ func machineScreenshot(m *Machine, c *call) (starlark.Value, error) {
 
 // screenshot saves the display as a PNG file at path.
 func (m *Machine) screenshot(c *call, path string) error {
-	eng, err := m.eng()
-	if err != nil {
-		return err
-	}
-	if err := c.d.checkConditions(c.thread); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("%s: screenshot: %w", m.name, err)
-	}
-	ctx, cancel := c.d.callContext()
-	defer cancel()
-	if err := eng.Screenshot(ctx, path); err != nil {
-		return c.d.callError(ctx, err)
-	}
-	return nil
+	return m.engineCall(c, func(eng Engine, ctx context.Context) error {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fmt.Errorf("%s: screenshot: %w", m.name, err)
+		}
+		return eng.Screenshot(ctx, path)
+	})
 }
 
 // ttyNumber reads the tty parameter: a virtual console number.
@@ -135,7 +106,20 @@ func machineWaitUntilTTYMatches(m *Machine, c *call) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	re, err := compileArg(c, "regexp")
+	return m.waitForMatch(c, "regexp", fmt.Sprintf("tty%d to match %%s", tty), func(bool) ([]string, error) {
+		text, err := m.ttyText(c, tty)
+		return []string{text}, err
+	}, func(texts []string) error {
+		return fmt.Errorf("tty%d shows:\n%s", tty, texts[0])
+	})
+}
+
+// waitForMatch reads texts once a second until one of them matches the
+// regular expression of parameter param, within parameter timeout. what
+// describes the wait, with %s for the expression; describe says what was
+// read instead.
+func (m *Machine) waitForMatch(c *call, param, what string, read func(lastTry bool) ([]string, error), describe func(texts []string) error) (starlark.Value, error) {
+	re, err := compileArg(c, param)
 	if err != nil {
 		return nil, err
 	}
@@ -143,17 +127,17 @@ func machineWaitUntilTTYMatches(m *Machine, c *call) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	what := fmt.Sprintf("tty%d to match %s", tty, re)
+	what = fmt.Sprintf(what, re)
 	return starlark.None, m.step("waiting for "+what, func() error {
-		return c.d.waitUntil(what, timeout, time.Second, func(bool) error {
-			text, err := m.ttyText(c, tty)
+		return c.d.waitUntil(what, timeout, time.Second, func(lastTry bool) error {
+			texts, err := read(lastTry)
 			if err != nil {
 				return err
 			}
-			if !re.MatchString(text) {
-				return &notYet{fmt.Errorf("tty%d shows:\n%s", tty, text)}
+			if slices.ContainsFunc(texts, re.MatchString) {
+				return nil
 			}
-			return nil
+			return &notYet{describe(texts)}
 		})
 	})
 }
@@ -190,36 +174,14 @@ func machineGetScreenTextVariants(m *Machine, c *call) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	values := make([]starlark.Value, len(texts))
-	for i, t := range texts {
-		values[i] = starlark.String(t)
-	}
-	return starlark.NewList(values), nil
+	return stringList(texts), nil
 }
 
 func machineWaitForText(m *Machine, c *call) (starlark.Value, error) {
-	re, err := compileArg(c, "regex")
-	if err != nil {
-		return nil, err
-	}
-	timeout, err := c.args.seconds("timeout")
-	if err != nil {
-		return nil, err
-	}
-	what := fmt.Sprintf("the screen to show %s", re)
-	return starlark.None, m.step("waiting for "+what, func() error {
-		return c.d.waitUntil(what, timeout, time.Second, func(lastTry bool) error {
-			texts, err := m.screenTexts(c, lastTry)
-			if err != nil {
-				return err
-			}
-			for _, t := range texts {
-				if re.MatchString(t) {
-					return nil
-				}
-			}
-			return &notYet{fmt.Errorf("the screen reads:\n%s", strings.Join(texts, "\n---\n"))}
-		})
+	return m.waitForMatch(c, "regex", "the screen to show %s", func(lastTry bool) ([]string, error) {
+		return m.screenTexts(c, lastTry)
+	}, func(texts []string) error {
+		return fmt.Errorf("the screen reads:\n%s", strings.Join(texts, "\n---\n"))
 	})
 }
 
@@ -248,35 +210,13 @@ func machineGetWindowNames(m *Machine, c *call) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	values := make([]starlark.Value, len(names))
-	for i, n := range names {
-		values[i] = starlark.String(n)
-	}
-	return starlark.NewList(values), nil
+	return stringList(names), nil
 }
 
 func machineWaitForWindow(m *Machine, c *call) (starlark.Value, error) {
-	re, err := compileArg(c, "regexp")
-	if err != nil {
-		return nil, err
-	}
-	timeout, err := c.args.seconds("timeout")
-	if err != nil {
-		return nil, err
-	}
-	what := fmt.Sprintf("a window matching %s", re)
-	return starlark.None, m.step("waiting for "+what, func() error {
-		return c.d.waitUntil(what, timeout, time.Second, func(bool) error {
-			names, err := m.windowNames(c)
-			if err != nil {
-				return err
-			}
-			for _, n := range names {
-				if re.MatchString(n) {
-					return nil
-				}
-			}
-			return &notYet{fmt.Errorf("windows: %q", names)}
-		})
+	return m.waitForMatch(c, "regexp", "a window matching %s", func(bool) ([]string, error) {
+		return m.windowNames(c)
+	}, func(names []string) error {
+		return fmt.Errorf("windows: %q", names)
 	})
 }

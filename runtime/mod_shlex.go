@@ -50,11 +50,7 @@ func shlexSplit(c *call) (starlark.Value, error) {
 	if err != nil {
 		return nil, errors.New("shlex.split: " + err.Error())
 	}
-	values := make([]starlark.Value, len(words))
-	for i, w := range words {
-		values[i] = starlark.String(w)
-	}
-	return starlark.NewList(values), nil
+	return stringList(words), nil
 }
 
 // splitShellWords splits a command line the way Python's shlex.split does

@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -23,7 +22,6 @@ func (d *driver) repl(thread *starlark.Thread, globals starlark.StringDict) erro
 	}
 	out := d.opts.Terminal
 	fmt.Fprintln(out, "vmt interactive mode: the test's machines and builtins are defined (vmt doc NAME documents one); end with Ctrl-D")
-	in := bufio.NewReader(d.opts.Stdin)
 	opts := lang.FileOptions()
 	for {
 		prompt := ">>> "
@@ -32,7 +30,7 @@ func (d *driver) repl(thread *starlark.Thread, globals starlark.StringDict) erro
 		readline := func() ([]byte, error) {
 			fmt.Fprint(out, prompt)
 			prompt = "... "
-			line, err := in.ReadBytes('\n')
+			line, err := d.readLine()
 			if err == io.EOF {
 				if len(line) > 0 {
 					err = nil

@@ -66,7 +66,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	d := newDriver(driverCtx, opts, sinks...)
 	defer d.log.close()
-	if err := d.setUp(prog.declared); err != nil {
+	if err := d.setUp(prog.declared, prog.vlans); err != nil {
 		d.release()
 		return &UsageError{err}
 	}
@@ -75,12 +75,12 @@ func Run(ctx context.Context, opts Options) error {
 	thread := &starlark.Thread{Name: opts.Script}
 	watcher := d.watchForStop(stopCtx, cancelDriver, thread)
 	began := time.Now()
-	globals, err := prog.prog.Init(thread, d.predeclared())
+	globals, err := prog.prog.Init(thread, d.newEnv())
 	if opts.Interactive && d.stopped() == nil {
 		if err != nil {
 			d.reportFailure(err, d.failedSubtest(err))
 		}
-		env := d.predeclared()
+		env := d.newEnv()
 		for k, v := range globals {
 			env[k] = v
 		}
@@ -93,13 +93,11 @@ func Run(ctx context.Context, opts Options) error {
 }
 
 // setUp creates the VLANs and the engines of the machines; nothing boots.
-func (d *driver) setUp(declared []string) error {
-	for _, nr := range d.opts.VLans {
-		engine, err := d.opts.Backend.NewVLan(nr, d.log)
-		if err != nil {
+func (d *driver) setUp(declared []string, vlans []int) error {
+	for _, nr := range vlans {
+		if _, err := d.addVLan(nr); err != nil {
 			return err
 		}
-		d.vlans = append(d.vlans, &VLan{d: d, nr: nr, engine: engine})
 	}
 	for _, spec := range d.opts.Machines {
 		spec.Index = len(d.machines) + 1

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"slices"
 
 	"go.starlark.net/starlark"
 )
@@ -25,12 +26,33 @@ func (v *VLan) Attr(name string) (starlark.Value, error) {
 	return member[*VLan](v.d, "VLan", v, name, nil, vlanAttrs)
 }
 
-func vlanList(vlans []*VLan) starlark.Value {
-	values := make([]starlark.Value, len(vlans))
-	for i, v := range vlans {
-		values[i] = v
+// addVLan returns the handle of VLAN nr, starting its switch the first
+// time. A VLAN added while the script runs (a create_machine whose vlans
+// are computed) joins `vlans` and gets its vlanN global in the
+// environments the script and the REPL see from then on.
+func (d *driver) addVLan(nr int) (*VLan, error) {
+	for _, v := range d.vlans {
+		if v.nr == nr {
+			return v, nil
+		}
 	}
-	l := starlark.NewList(values)
-	l.Freeze()
-	return l
+	engine, err := d.opts.Backend.NewVLan(nr, d.log)
+	if err != nil {
+		return nil, err
+	}
+	v := &VLan{d: d, nr: nr, engine: engine}
+	d.vlans = append(d.vlans, v)
+	slices.SortFunc(d.vlans, func(a, b *VLan) int { return a.nr - b.nr })
+	list := frozenList(d.vlans)
+	for _, env := range d.envs {
+		if env["vlans"] == d.vlansValue {
+			env["vlans"] = list
+		}
+		name := fmt.Sprintf("vlan%d", nr)
+		if _, taken := env[name]; !taken {
+			env[name] = v
+		}
+	}
+	d.vlansValue = list
+	return v, nil
 }

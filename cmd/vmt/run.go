@@ -133,15 +133,15 @@ func runOptions(cmd *cobra.Command, args []string, flags runFlags) (runtime.Opti
 	}
 
 	timeout := flags.globalTimeout
-	if env := os.Getenv("globalTimeout"); env != "" && !cmd.Flags().Changed("global-timeout") {
-		n, err := strconv.Atoi(env)
-		if err != nil {
-			return opts, fmt.Errorf("globalTimeout=%q is not a number of seconds", env)
-		}
-		timeout = n
-	}
 	if timeout < 0 {
 		return opts, fmt.Errorf("--global-timeout %d: give seconds ≥ 0", timeout)
+	}
+	if env := os.Getenv("globalTimeout"); env != "" && !cmd.Flags().Changed("global-timeout") {
+		n, err := strconv.Atoi(strings.TrimSpace(env))
+		if err != nil || n < 0 {
+			return opts, fmt.Errorf("globalTimeout=%q is not a number of seconds ≥ 0", env)
+		}
+		timeout = n
 	}
 	opts.GlobalTimeout = time.Duration(timeout) * time.Second
 
@@ -153,14 +153,15 @@ func runOptions(cmd *cobra.Command, args []string, flags runFlags) (runtime.Opti
 		opts.Machines = append(opts.Machines, runtime.MachineSpec{Name: name, StartScript: scripts[i]})
 	}
 
-	vlans := flags.vlans
+	// --vlans takes 1,2 or "1 2" (or the flag again); env vlans, "1 2".
+	vlans := strings.Fields(strings.Join(flags.vlans, " "))
 	if len(vlans) == 0 {
 		vlans = strings.Fields(os.Getenv("vlans"))
 	}
 	for _, v := range vlans {
 		nr, err := strconv.Atoi(v)
 		if err != nil || nr < 0 {
-			return opts, fmt.Errorf("VLAN %q is not a VLAN number", v)
+			return opts, fmt.Errorf("VLAN %q is not a VLAN number (1 to 255)", v)
 		}
 		opts.VLans = append(opts.VLans, nr)
 	}

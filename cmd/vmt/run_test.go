@@ -101,6 +101,10 @@ func TestRunUsageErrors(t *testing.T) {
 	notExecutable := filepath.Join(dir, "run-alpha-vm")
 	os.WriteFile(notExecutable, []byte("#!/bin/sh\n"), 0o644)
 	beta, _ := filepath.Abs("testdata/run-beta-vm")
+	vlanScript := filepath.Join(dir, "vlans.star")
+	os.WriteFile(vlanScript, []byte("vlan2.nr\nvlan3.nr\nvlan4.nr\n"), 0o644)
+	declaredVLan := filepath.Join(dir, "declared-vlans.star")
+	os.WriteFile(declaredVLan, []byte("create_machine(\"gamma\", vlans=[2, 3])\nvlan2.nr\nvlan3.nr\nvlan4.nr\n"), 0o644)
 	cases := []struct {
 		name string
 		env  []string
@@ -116,12 +120,22 @@ func TestRunUsageErrors(t *testing.T) {
 		{"start script not executable", []string{"startScripts=" + notExecutable + " " + beta}, []string{"-o", dir, "testdata/two-machines.star"}, "is not executable"},
 		{"bad VLAN", nil, []string{"-o", dir, "--vlans", "x", "testdata/two-machines.star"}, `VLAN "x" is not a VLAN number`},
 		{"bad global timeout", []string{"globalTimeout=soon"}, []string{"testdata/two-machines.star"}, `globalTimeout="soon" is not a number of seconds`},
+		{"negative global timeout", []string{"globalTimeout=-5"}, []string{"testdata/two-machines.star"}, `globalTimeout="-5" is not a number of seconds ≥ 0`},
+		{"bad VLAN in a list", nil, []string{"-o", dir, "--vlans", "1 x", "testdata/two-machines.star"}, `VLAN "x" is not a VLAN number`},
+		// The VLANs of --vlans "2 3" and of env vlans are globals: only
+		// the name no VLAN gives is undefined.
+		{"VLANs from the flag", nil, []string{"-o", dir, "--vlans", "2 3", vlanScript}, vlanScript + ":3:1: undefined: vlan4"},
+		{"VLANs from env", []string{"vlans=2 3"}, []string{"-o", dir, vlanScript}, vlanScript + ":3:1: undefined: vlan4"},
+		{"VLANs from create_machine", nil, []string{"-o", dir, declaredVLan}, declaredVLan + ":4:1: undefined: vlan4"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			code, out := vmtRun(t, vmt, c.env, c.args...)
 			if code != 2 || !strings.Contains(out, c.want) {
 				t.Errorf("exit %d, want 2 with %q:\n%s", code, c.want, out)
+			}
+			if n := strings.Count(out, "undefined:"); n > 1 {
+				t.Errorf("%d names are undefined, want at most one:\n%s", n, out)
 			}
 			if strings.Contains(out, "starting vm") {
 				t.Errorf("a machine was started:\n%s", out)
