@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"go.starlark.net/syntax"
 )
 
 func TestMachineNamesResolution(t *testing.T) {
@@ -32,6 +34,20 @@ create_machine(some_name)
 	// A script that does not parse still yields its directive.
 	if got := MachineNames([]byte("# vmt: machines=a\nif (\n"), Config{}); !slices.Equal(got, []string{"a"}) {
 		t.Errorf("unparsable script: got %q", got)
+	}
+}
+
+func TestDeclaredVLans(t *testing.T) {
+	file, err := syntax.Parse("t.star", `create_machine("a", vlans = [1, (2)])
+create_machine("b", vlans = (3,))
+create_machine("c", vlans = computed, cores = 2)
+other(vlans = [9])
+`, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := DeclaredVLans(file); !slices.Equal(got, []int{1, 2, 3}) {
+		t.Errorf("DeclaredVLans = %v, want [1 2 3]", got)
 	}
 }
 

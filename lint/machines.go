@@ -64,20 +64,57 @@ func MachineNames(src []byte, cfg Config) []string {
 // The runtime predeclares the same globals before running the script.
 func DeclaredMachines(file *syntax.File) []string {
 	var names []string
-	syntax.Walk(file, func(n syntax.Node) bool {
-		call, ok := n.(*syntax.CallExpr)
-		if !ok {
-			return true
-		}
-		if fn, ok := unparen(call.Fn).(*syntax.Ident); !ok || fn.Name != "create_machine" {
-			return true
-		}
+	createMachineCalls(file, func(call *syntax.CallExpr) {
 		if name, ok := machineNameArg(call); ok {
 			names = append(names, name)
 		}
-		return true
 	})
 	return names
+}
+
+// DeclaredVLans returns the VLAN numbers written as literals in the vlans
+// argument of the script's create_machine calls; the runtime predeclares
+// their vlanN globals. A VLAN computed at run time is not among them.
+func DeclaredVLans(file *syntax.File) []int {
+	var nrs []int
+	createMachineCalls(file, func(call *syntax.CallExpr) {
+		for _, arg := range call.Args {
+			bin, ok := arg.(*syntax.BinaryExpr)
+			if !ok || bin.Op != syntax.EQ {
+				continue
+			}
+			if kw, ok := bin.X.(*syntax.Ident); !ok || kw.Name != "vlans" {
+				continue
+			}
+			var elems []syntax.Expr
+			switch list := unparen(bin.Y).(type) {
+			case *syntax.ListExpr:
+				elems = list.List
+			case *syntax.TupleExpr:
+				elems = list.List
+			}
+			for _, e := range elems {
+				if lit, ok := unparen(e).(*syntax.Literal); ok && lit.Token == syntax.INT {
+					if nr, ok := lit.Value.(int64); ok {
+						nrs = append(nrs, int(nr)) // the engine checks the range
+					}
+				}
+			}
+		}
+	})
+	return nrs
+}
+
+// createMachineCalls calls fn for every create_machine(...) call in file.
+func createMachineCalls(file *syntax.File, fn func(*syntax.CallExpr)) {
+	syntax.Walk(file, func(n syntax.Node) bool {
+		if call, ok := n.(*syntax.CallExpr); ok {
+			if id, ok := unparen(call.Fn).(*syntax.Ident); ok && id.Name == "create_machine" {
+				fn(call)
+			}
+		}
+		return true
+	})
 }
 
 // machineNameArg returns the literal name given to create_machine.

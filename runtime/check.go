@@ -60,7 +60,7 @@ func compile(opts Options) (*compiled, error) {
 			declared = append(declared, name)
 		}
 	}
-	vlans := slices.Concat(opts.VLans, declaredVLans(file))
+	vlans := slices.Concat(opts.VLans, lint.DeclaredVLans(file))
 	slices.Sort(vlans)
 	vlans = slices.Compact(vlans)
 	names := predeclaredNames(append(append([]string{}, given...), declared...), vlans)
@@ -70,48 +70,6 @@ func compile(opts Options) (*compiled, error) {
 		return nil, &UsageError{describeResolveErrors(err, names)}
 	}
 	return &compiled{prog: prog, declared: declared, vlans: vlans}, nil
-}
-
-// declaredVLans are the VLAN numbers written as literals in the vlans
-// argument of the script's create_machine calls, so that their vlanN
-// globals exist before the script runs. A VLAN computed at run time
-// joins the vlans list when its create_machine call runs.
-func declaredVLans(file *syntax.File) []int {
-	var nrs []int
-	syntax.Walk(file, func(n syntax.Node) bool {
-		call, ok := n.(*syntax.CallExpr)
-		if !ok {
-			return true
-		}
-		if fn, ok := unparen(call.Fn).(*syntax.Ident); !ok || fn.Name != "create_machine" {
-			return true
-		}
-		for _, arg := range call.Args {
-			bin, ok := arg.(*syntax.BinaryExpr)
-			if !ok || bin.Op != syntax.EQ {
-				continue
-			}
-			if kw, ok := bin.X.(*syntax.Ident); !ok || kw.Name != "vlans" {
-				continue
-			}
-			var elems []syntax.Expr
-			switch list := unparen(bin.Y).(type) {
-			case *syntax.ListExpr:
-				elems = list.List
-			case *syntax.TupleExpr:
-				elems = list.List
-			}
-			for _, e := range elems {
-				if lit, ok := unparen(e).(*syntax.Literal); ok && lit.Token == syntax.INT {
-					if nr, ok := lit.Value.(int64); ok {
-						nrs = append(nrs, int(nr)) // the engine checks the range
-					}
-				}
-			}
-		}
-		return true
-	})
-	return nrs
 }
 
 func machineNames(specs []MachineSpec) []string {
@@ -156,16 +114,6 @@ func predeclaredNames(machines []string, vlans []int) map[string]bool {
 		names[fmt.Sprintf("vlan%d", nr)] = true
 	}
 	return names
-}
-
-func unparen(e syntax.Expr) syntax.Expr {
-	for {
-		p, ok := e.(*syntax.ParenExpr)
-		if !ok {
-			return e
-		}
-		e = p.X
-	}
 }
 
 // describeResolveErrors lists every resolve error on its own line, with a
