@@ -45,7 +45,10 @@ func TestVLANPingBlockUnblock(t *testing.T) {
 	bob := bootSpec(t, specB, dir, 2, vlans)
 	ctx := context.Background()
 	ping := "ping -c 1 -W 2 " + qemu.MachineIP(1, 2)
-	if status, out := run(t, alice, ping); status != 0 {
+	// Generous waits where a reply is expected: under TCG on a loaded
+	// host the first reply (after ARP) can take seconds.
+	pingUntilReply := "for i in 1 2 3 4 5 6 7 8 9 10; do " + ping + " && exit 0; done; exit 1"
+	if status, out := run(t, alice, pingUntilReply); status != 0 {
 		t.Fatalf("alice cannot ping bob: %s", out)
 	}
 	if status, out := run(t, bob, "ip -4 addr show | grep -o '192.168.1.[0-9]*'"); status != 0 || out != qemu.MachineIP(1, 2)+"\n" {
@@ -60,7 +63,7 @@ func TestVLANPingBlockUnblock(t *testing.T) {
 	if err := alice.Unblock(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if status, out := run(t, alice, ping); status != 0 {
+	if status, out := run(t, alice, pingUntilReply); status != 0 {
 		t.Fatalf("ping after unblock: %s", out)
 	}
 }
