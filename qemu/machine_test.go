@@ -157,14 +157,14 @@ func TestExecuteContextCancel(t *testing.T) {
 func TestExecuteBackgroundProcessKeepingStdout(t *testing.T) {
 	m := sharedMachine(t)
 	began := time.Now()
-	status, out := run(t, m, "(sleep 1; echo late) & echo now")
+	status, out := run(t, m, "(sleep 3; echo late) & echo now")
 	if status != 0 || out != "now\n" {
 		t.Fatalf("got (%d, %q)", status, out)
 	}
-	if d := time.Since(began); d > 900*time.Millisecond {
+	if d := time.Since(began); d > 2500*time.Millisecond {
 		t.Errorf("command waited %s for its background child", d)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	time.Sleep(time.Until(began.Add(3500 * time.Millisecond)))
 	// "late" arrived between commands and is not part of the next output.
 	if _, out := run(t, m, "echo next"); out != "next\n" {
 		t.Errorf("next command's output: %q", out)
