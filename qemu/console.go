@@ -135,12 +135,8 @@ func (c *console) unmatchedLocked() string {
 // waitFor waits until re matches console text after the previous match and
 // returns the matched text; the next wait starts after it.
 func (c *console) waitFor(ctx context.Context, re *regexp.Regexp, timeout time.Duration) (string, error) {
-	var expired <-chan time.Time
-	if timeout > 0 {
-		t := time.NewTimer(timeout)
-		defer t.Stop()
-		expired = t.C
-	}
+	expired, stop := expiry(timeout)
+	defer stop()
 	for {
 		c.mu.Lock()
 		text := c.unmatchedLocked()
@@ -165,4 +161,14 @@ func (c *console) waitFor(ctx context.Context, re *regexp.Regexp, timeout time.D
 			return "", ctx.Err()
 		}
 	}
+}
+
+// expiry returns a channel that fires after timeout (never for 0) and a
+// function releasing its timer.
+func expiry(timeout time.Duration) (<-chan time.Time, func()) {
+	if timeout <= 0 {
+		return nil, func() {}
+	}
+	t := time.NewTimer(timeout)
+	return t.C, func() { t.Stop() }
 }

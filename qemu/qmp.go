@@ -218,12 +218,8 @@ func (m *qmpMonitor) execute(ctx context.Context, name string, args any) (json.R
 // accepts, removing it from the buffer; it waits for new events until the
 // timeout.
 func (m *qmpMonitor) waitEvent(ctx context.Context, match func(qmp.Event) bool, timeout time.Duration) (qmp.Event, error) {
-	var expired <-chan time.Time
-	if timeout > 0 {
-		t := time.NewTimer(timeout)
-		defer t.Stop()
-		expired = t.C
-	}
+	expired, stop := expiry(timeout)
+	defer stop()
 	for {
 		m.mu.Lock()
 		for i, ev := range m.events {
