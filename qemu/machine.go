@@ -133,11 +133,7 @@ func (m *Machine) Start() error {
 		m.listeners = append(m.listeners, l)
 		sockets[name] = l
 	}
-	cmd, err := m.command()
-	if err != nil {
-		m.closeListenersLocked()
-		return err
-	}
+	cmd := m.command()
 	m.stderr = tailBuffer{max: 64 * 1024}
 	cmd.Stderr = &m.stderr
 	stdout, err := cmd.StdoutPipe()
@@ -179,11 +175,11 @@ func (m *Machine) prepareLocked() error {
 			if err != nil {
 				return err
 			}
-			args = append(args, "-b", backing, "-F", "raw")
+			format := "raw"
 			if strings.HasSuffix(backing, ".qcow2") {
-				args[len(args)-1] = "qcow2"
+				format = "qcow2"
 			}
-			args = append(args, d.Path)
+			args = append(args, "-b", backing, "-F", format, d.Path)
 		} else {
 			args = append(args, d.Path, strconv.Itoa(d.SizeMB)+"M")
 		}
@@ -195,7 +191,7 @@ func (m *Machine) prepareLocked() error {
 }
 
 // command builds the QEMU invocation with the engine's own arguments.
-func (m *Machine) command() (*exec.Cmd, error) {
+func (m *Machine) command() *exec.Cmd {
 	state := m.cfg.stateDir()
 	args := []string{
 		"-monitor", "unix:" + filepath.Join(state, "monitor"),
@@ -233,7 +229,7 @@ func (m *Machine) command() (*exec.Cmd, error) {
 		"USE_TMPDIR=1",
 		"SHARED_DIR="+m.cfg.SharedDir,
 	)
-	return cmd, nil
+	return cmd
 }
 
 // wait records QEMU's exit.
@@ -361,7 +357,7 @@ func (m *Machine) guestGone() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	tail := m.console.tail(5)
-	return fmt.Errorf("machine %s: the guest died (QEMU exited: %v); last console lines:\n%s", m.cfg.Name, exitDesc(m.exitErr), strings.Join(tail, "\n"))
+	return fmt.Errorf("the guest died (QEMU exited: %v); last console lines:\n%s", exitDesc(m.exitErr), strings.Join(tail, "\n"))
 }
 
 // notRunning explains why a machine has no shell to use.
@@ -424,7 +420,7 @@ func (m *Machine) Connect(ctx context.Context) error {
 	if err := sh.waitReady(ctx, func(msg string) { m.logf("%s", msg) }); err != nil {
 		select {
 		case <-exited:
-			return m.guestGone()
+			return fmt.Errorf("machine %s: %w", m.cfg.Name, m.guestGone())
 		default:
 		}
 		if ctx.Err() != nil {
@@ -462,9 +458,6 @@ func (m *Machine) Execute(ctx context.Context, command string, timeout time.Dura
 	}
 	status, out, err := sh.execute(ctx, command, timeout, live)
 	if err != nil {
-		if strings.HasPrefix(err.Error(), "machine "+m.cfg.Name) {
-			return status, out, err
-		}
 		return status, out, fmt.Errorf("machine %s: command %q: %w", m.cfg.Name, command, err)
 	}
 	return status, out, nil
