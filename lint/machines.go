@@ -56,6 +56,12 @@ func MachineNames(src []byte, cfg Config) []string {
 	if err != nil {
 		return resolveMachines(cfg.Machines, scanDirectiveLines(src).machines, nil).names
 	}
+	return MachinesOf(file, cfg)
+}
+
+// MachinesOf is MachineNames for a script already parsed with
+// syntax.RetainComments (the directive is a comment).
+func MachinesOf(file *syntax.File, cfg Config) []string {
 	return resolveMachines(cfg.Machines, collectDirectives(file).machines, DeclaredMachines(file)).names
 }
 

@@ -22,10 +22,8 @@ type analysis struct {
 	// (parsed as is, or with broken lines replaced).
 	current bool
 	typer   *typer
-	// machines are the globals of the script's machines, sorted, and
-	// machineSources the lines they were resolved from.
-	machines       []string
-	machineSources string
+	// machines are the globals of the script's machines, sorted.
+	machines []string
 }
 
 // matches reports whether the tree's positions are those of text, which
@@ -43,7 +41,6 @@ const repairAttempts = 4
 // keeps previous, the last analysis with a tree.
 func analyse(srv *Server, filename string, index *textIndex, previous *analysis) *analysis {
 	a := &analysis{}
-	a.machines, a.machineSources = srv.machinesOf(index, previous)
 	original := make([]string, index.lineCount())
 	for i := range original {
 		original[i] = index.line(i)
@@ -51,7 +48,7 @@ func analyse(srv *Server, filename string, index *textIndex, previous *analysis)
 	lines := append([]string(nil), original...)
 	src := index.text
 	for attempt := 0; attempt <= repairAttempts; attempt++ {
-		tree, err := lang.FileOptions().Parse(filename, src, 0)
+		tree, err := lang.FileOptions().Parse(filename, src, syntax.RetainComments)
 		if err == nil {
 			a.tree, a.treeText, a.current = tree, index, true
 			break
@@ -76,8 +73,9 @@ func analyse(srv *Server, filename string, index *textIndex, previous *analysis)
 		lines[line] = passLine(lines[line])
 		src = strings.Join(lines, "\n")
 	}
+	a.machines = srv.machinesOf(a.tree, index)
 	if a.tree == nil && previous != nil {
-		a.tree, a.treeText = previous.tree, previous.treeText
+		a.tree, a.treeText, a.machines = previous.tree, previous.treeText, previous.machines
 	}
 	a.typer = newTyper(srv.table, a.tree, a.machines)
 	return a

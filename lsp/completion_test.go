@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	protocol "github.com/tliron/glsp/protocol_3_16"
 	"github.com/vmt-dev/vmt/lang"
@@ -91,4 +92,24 @@ func TestCompletionDocumentsMachineMethods(t *testing.T) {
 		return
 	}
 	t.Fatalf("succeed is not offered after machine.: %v", items)
+}
+
+// TestCompletionFollowsRenamedMachine renames a machine whose name is not
+// on the line of its create_machine call: the machine list must follow.
+func TestCompletionFollowsRenamedMachine(t *testing.T) {
+	c := startServer(t, Options{})
+	c.open(testURI, "create_machine(\n    memory_size = 512,\n    name = \"web\",\n)\nweb.\n")
+	c.notify("textDocument/didChange", protocol.DidChangeTextDocumentParams{
+		TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: testURI}, Version: 2},
+		ContentChanges: []any{protocol.TextDocumentContentChangeEventWhole{Text: "create_machine(\n    memory_size = 512,\n    name = \"api\",\n)\napi.\n"}},
+	})
+	time.Sleep(300 * time.Millisecond) // analysis runs shortly after an edit
+	var items []protocol.CompletionItem
+	c.mustCall("textDocument/completion", protocol.CompletionParams{TextDocumentPositionParams: position(testURI, 4, 4)}, &items)
+	for _, item := range items {
+		if item.Label == "succeed" {
+			return
+		}
+	}
+	t.Fatalf("after renaming the machine to api, api. offers no Machine methods: %d items", len(items))
 }

@@ -2,10 +2,10 @@ package lsp
 
 import (
 	"sort"
-	"strings"
 
 	"github.com/vmt-dev/vmt/lang"
 	"github.com/vmt-dev/vmt/lint"
+	"go.starlark.net/syntax"
 )
 
 // machineAlias is the global naming the only machine of a test. The server
@@ -16,41 +16,21 @@ const machineAlias = "machine"
 // machinesOf returns the globals naming the machines of a document, from
 // the names `vmt lint` resolves: the server's --machines or else the
 // script's `# vmt: machines=a,b` directive, and the machines it creates.
-// Resolving them parses the script once more, so the names of the
-// previous analysis are kept while the lines they come from are the same.
-func (s *Server) machinesOf(text *textIndex, previous *analysis) (machines []string, sources string) {
-	sources = machineSources(text)
-	if previous != nil && previous.machineSources == sources {
-		return previous.machines, sources
+// tree is the document's tree when it parsed (possibly repaired), read
+// without parsing again; otherwise the text's directive is all there is.
+func (s *Server) machinesOf(tree *syntax.File, text *textIndex) []string {
+	var names []string
+	if tree != nil {
+		names = lint.MachinesOf(tree, s.lintConfig())
+	} else {
+		names = lint.MachineNames([]byte(text.text), s.lintConfig())
 	}
-	names := lint.MachineNames([]byte(text.text), s.lintConfig())
 	idents := make([]string, len(names))
 	for i, name := range names {
 		idents[i] = lang.MachineIdent(name)
 	}
 	sort.Strings(idents)
-	return idents, sources
-}
-
-// machineSources are the lines machine names can come from: directive
-// comments and create_machine calls, with the line after each call for a
-// name written there.
-func machineSources(text *textIndex) string {
-	var b strings.Builder
-	for i := 0; i < text.lineCount(); i++ {
-		line := text.line(i)
-		if strings.Contains(line, "vmt:") {
-			b.WriteString(line)
-			b.WriteByte('\n')
-		}
-		if strings.Contains(line, "create_machine") {
-			b.WriteString(line)
-			b.WriteByte('\n')
-			b.WriteString(text.line(i + 1))
-			b.WriteByte('\n')
-		}
-	}
-	return b.String()
+	return idents
 }
 
 // lintConfig is what the linter is told besides the script.
