@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/vmt-dev/vmt/internal/udiff"
+	"github.com/vmt-dev/vmt/lang"
 	"github.com/vmt-dev/vmt/lint"
 )
 
@@ -71,7 +72,7 @@ func runLint(cmd *cobra.Command, args []string, flags lintFlags) error {
 	}
 	if flags.listRules {
 		for _, r := range lint.Rules() {
-			fmt.Fprintf(out, "%-18s %-8s %s\n", r.Name, r.Severity, firstSentence(r.Doc))
+			fmt.Fprintf(out, "%-18s %-8s %s\n", r.Name, r.Severity, lang.Summary(r.Doc))
 		}
 		return nil
 	}
@@ -157,10 +158,7 @@ func machineNames(flags lintFlags) []string {
 	if len(flags.machines) > 0 {
 		return flags.machines
 	}
-	scripts := flags.startScripts
-	if len(scripts) == 0 {
-		scripts = strings.Fields(os.Getenv("startScripts"))
-	}
+	scripts := startScripts(flags.startScripts)
 	if len(scripts) == 0 {
 		return nil
 	}
@@ -174,13 +172,6 @@ func explainRule(out io.Writer, name string) error {
 	}
 	fmt.Fprintf(out, "%s (%s)\n\n%s\n", r.Name, r.Severity, r.Doc)
 	return nil
-}
-
-func firstSentence(doc string) string {
-	if i := strings.Index(doc, ". "); i >= 0 {
-		return doc[:i+1]
-	}
-	return doc
 }
 
 // lintInput is a file to lint, or standard input.

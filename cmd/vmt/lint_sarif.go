@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 
+	"github.com/vmt-dev/vmt/lang"
 	"github.com/vmt-dev/vmt/lint"
 )
 
@@ -84,7 +85,7 @@ func writeSARIF(w io.Writer, results []fileResult) error {
 	driver := sarifDriver{Name: "vmt", InformationURI: "https://github.com/vmt-dev/vmt"}
 	index := map[string]int{}
 	for i, r := range lint.Rules() {
-		rule := sarifRule{ID: r.Name, ShortDescription: sarifMessage{firstSentence(r.Doc)}, FullDescription: sarifMessage{r.Doc}}
+		rule := sarifRule{ID: r.Name, ShortDescription: sarifMessage{lang.Summary(r.Doc)}, FullDescription: sarifMessage{r.Doc}}
 		rule.DefaultConfiguration.Level = sarifLevel(r.Severity)
 		driver.Rules = append(driver.Rules, rule)
 		index[r.Name] = i

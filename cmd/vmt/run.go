@@ -145,10 +145,7 @@ func runOptions(cmd *cobra.Command, args []string, flags runFlags) (runtime.Opti
 	}
 	opts.GlobalTimeout = time.Duration(timeout) * time.Second
 
-	scripts := flags.startScripts
-	if len(scripts) == 0 {
-		scripts = strings.Fields(os.Getenv("startScripts"))
-	}
+	scripts := startScripts(flags.startScripts)
 	for i, name := range lint.MachineNamesFromStartScripts(scripts) {
 		opts.Machines = append(opts.Machines, runtime.MachineSpec{Name: name, StartScript: scripts[i]})
 	}
