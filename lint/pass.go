@@ -104,14 +104,26 @@ func (p *pass) reportSyntaxError(err error, src []byte) {
 	var serr syntax.Error
 	if errors.As(err, &serr) {
 		pos := serr.Pos
+		lines := bytes.Split(src, []byte("\n"))
+		blank := func(line int32) bool {
+			return int(line) > len(lines) || len(bytes.TrimSpace(lines[line-1])) == 0
+		}
 		// An unexpected newline is positioned at the start of the next
-		// line; the mistake is at the end of the line it ends.
-		if strings.Contains(serr.Msg, "got newline") && pos.Col == 1 && pos.Line > 1 {
-			lines := bytes.Split(src, []byte("\n"))
-			if int(pos.Line-1) <= len(lines) {
-				prev := bytes.TrimRight(lines[pos.Line-2], " \t\r")
-				pos = syntax.MakePosition(&p.filename, pos.Line-1, int32(utf8.RuneCount(prev))+1)
+		// line, and the end of the script on the empty line after it; the
+		// mistake is at the end of the code before.
+		if pos.Col == 1 && pos.Line > 1 && (strings.Contains(serr.Msg, "got newline") || blank(pos.Line)) {
+			line := pos.Line - 1
+			for line > 1 && blank(line) {
+				line--
 			}
+			// Just after the code for a missing token, on its last
+			// character for the end of the script.
+			code := bytes.TrimRight(lines[line-1], " \t\r")
+			col := int32(utf8.RuneCount(code))
+			if strings.Contains(serr.Msg, "got newline") || col == 0 {
+				col++
+			}
+			pos = syntax.MakePosition(&p.filename, line, col)
 		}
 		p.report(ruleSyntaxError, pos, pos, "%s", serr.Msg)
 		return

@@ -1,7 +1,6 @@
 package lsp
 
 import (
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -172,20 +171,10 @@ var diagnosticTags = map[string][]protocol.DiagnosticTag{
 }
 
 // visibleRange gives a finding without an end a visible range: the name
-// at start, or one character, never past the line's end. A finding at the
-// start of an empty line (the parser stopping at the end of the script)
-// moves to the last character of the code before it.
+// at start, or one character, never past the line's end. (The linter
+// already places a syntax error at the end of the script on its code.)
 func visibleRange(text *textIndex, start int) (int, int) {
 	line := text.lineOf(start)
-	if lineStart, lineEnd := text.lineBounds(line); lineStart == lineEnd {
-		for prev := line - 1; prev >= 0; prev-- {
-			prevStart, prevEnd := text.lineBounds(prev)
-			if code := strings.TrimRight(text.text[prevStart:prevEnd], " \t"); code != "" {
-				_, size := utf8.DecodeLastRuneInString(code)
-				return prevStart + len(code) - size, prevStart + len(code)
-			}
-		}
-	}
 	_, lineEnd := text.lineBounds(line)
 	end := start
 	for end < lineEnd && isIdentPart(text.text[end]) {
