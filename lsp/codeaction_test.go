@@ -37,7 +37,7 @@ func TestCodeActionFixesDeprecatedNames(t *testing.T) {
 	if len(edits) != 1 {
 		t.Fatalf("want one edit of %s, got %+v", testURI, a.Edit.Changes)
 	}
-	fixed, err := applyChange(text, protocol.TextDocumentContentChangeEvent{Range: &edits[0].Range, Text: edits[0].NewText})
+	fixed, err := applyChange(newTextIndex(text), protocol.TextDocumentContentChangeEvent{Range: &edits[0].Range, Text: edits[0].NewText})
 	if want := "# vmt: machines=server\nlog(\"ü\"); server.copy_from_machine(\"/etc/hosts\")\n"; err != nil || fixed != want {
 		t.Errorf("the fix gives %q (%v), want %q", fixed, err, want)
 	}

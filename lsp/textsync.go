@@ -27,12 +27,19 @@ func (s *Server) didChange(_ *glsp.Context, params *protocol.DidChangeTextDocume
 	if err != nil {
 		return err
 	}
-	text := doc.text.text
+	// Each ranged change is applied to the text the one before made; the
+	// document's own index serves the first.
+	index := doc.text
+	text := index.text
 	for i, change := range params.ContentChanges {
-		text, err = applyChange(text, change)
+		if index == nil {
+			index = newTextIndex(text)
+		}
+		text, err = applyChange(index, change)
 		if err != nil {
 			return fmt.Errorf("change %d of %s version %d: %w", i, params.TextDocument.URI, params.TextDocument.Version, err)
 		}
+		index = nil
 	}
 	next := doc.next(params.TextDocument.Version, text)
 	s.docs.put(next)
@@ -41,13 +48,13 @@ func (s *Server) didChange(_ *glsp.Context, params *protocol.DidChangeTextDocume
 	return nil
 }
 
-// applyChange applies one content change to text.
-func applyChange(text string, change any) (string, error) {
+// applyChange applies one content change to the text index holds.
+func applyChange(index *textIndex, change any) (string, error) {
+	text := index.text
 	switch c := change.(type) {
 	case protocol.TextDocumentContentChangeEventWhole:
 		return c.Text, nil
 	case protocol.TextDocumentContentChangeEvent:
-		index := newTextIndex(text)
 		start, end := index.offset(c.Range.Start), index.offset(c.Range.End)
 		if end < start {
 			return "", fmt.Errorf("range %d:%d-%d:%d ends before it starts",

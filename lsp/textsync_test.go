@@ -88,12 +88,12 @@ func TestApplyChange(t *testing.T) {
 		{"inside a surrogate pair", "😀x", edit(0, 1, 0, 3, "y"), "y"},
 		{"delete a line", "a\nb\nc\n", edit(1, 0, 2, 0, ""), "a\nc\n"},
 	} {
-		got, err := applyChange(tc.text, tc.change)
+		got, err := applyChange(newTextIndex(tc.text), tc.change)
 		if err != nil || got != tc.want {
 			t.Errorf("%s: got %q, %v; want %q", tc.name, got, err, tc.want)
 		}
 	}
-	if _, err := applyChange("abc", edit(0, 2, 0, 1, "")); err == nil {
+	if _, err := applyChange(newTextIndex("abc"), edit(0, 2, 0, 1, "")); err == nil {
 		t.Errorf("a range ending before its start must be an error")
 	}
 }
