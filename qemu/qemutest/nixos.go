@@ -1,0 +1,50 @@
+package qemutest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// NixOSStartScript writes a start script run-NAME-vm into dir for a guest
+// that follows the NixOS contract and nothing more: its backdoor shell
+// runs on a raw hvc0 terminal with stdout on that terminal (the kernel
+// parameter vmt.nixos-shell), and the script runs QEMU the way a shell
+// wrapper does, without exec. Like NixOS's qemu-vm.nix it mounts
+// $SHARED_DIR at /tmp/shared and $TMPDIR/xchg at /tmp/xchg, and plugs a
+// virtio NIC into each VLAN's switch ($QEMU_VDE_SOCKET_N) with the
+// address 192.168.N.index. It returns the script's path.
+func NixOSStartScript(t testing.TB, dir, name string, index int, vlans ...int) string {
+	t.Helper()
+	img := Image(t)
+	var nics, addrs []string
+	for _, n := range vlans {
+		mac := fmt.Sprintf("52:54:00:12:%02x:%02x", n, index)
+		nics = append(nics, fmt.Sprintf(`-netdev vde,id=vlan%d,sock="$QEMU_VDE_SOCKET_%d" -device virtio-net-pci,netdev=vlan%d,mac=%s`, n, n, n, mac))
+		addrs = append(addrs, fmt.Sprintf("%s=192.168.%d.%d/24", mac, n, index))
+	}
+	params := fmt.Sprintf("console=ttyS0 panic=-1 quiet vmt.nixos-shell vmt.hostname=%s vmt.mounts=shared:/tmp/shared,xchg:/tmp/xchg", name)
+	if len(addrs) > 0 {
+		params += " vmt.addrs=" + strings.Join(addrs, ",")
+	}
+	script := fmt.Sprintf(`#!/bin/sh
+# A NixOS-style start script (written by qemutest): QEMU runs as a child
+# of this shell, not in its place.
+set -e
+mkdir -p "$TMPDIR/xchg"
+cd "$TMPDIR"
+qemu-system-x86_64 -name %s -m 256 \
+	-kernel %s -initrd %s -append '%s' \
+	-virtfs local,path="${SHARED_DIR:-$TMPDIR/xchg}",security_model=none,mount_tag=shared \
+	-virtfs local,path="$TMPDIR/xchg",security_model=none,mount_tag=xchg \
+	-net nic,netdev=user.0,model=virtio -netdev user,id=user.0 \
+	%s $QEMU_OPTS "$@"
+`, name, img.Kernel, img.Initramfs, params, strings.Join(nics, " "))
+	path := filepath.Join(dir, "run-"+name+"-vm")
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
