@@ -29,21 +29,32 @@ func TestExamples(t *testing.T) {
 	}
 	for _, script := range scripts {
 		t.Run(strings.TrimSuffix(script, ".star"), func(t *testing.T) {
-			out := t.TempDir()
-			cmd := exec.Command(vmt, "run", "-o", out, script)
-			// Machine state lives in TMPDIR; a directory of its own keeps
-			// parallel test packages apart.
-			cmd.Env = append(os.Environ(), "NO_COLOR=1", "TMPDIR="+t.TempDir())
-			log, err := cmd.CombinedOutput()
-			if err != nil {
-				t.Fatalf("vmt run %s: %v\n%s", script, err, log)
-			}
-			if script == "files.star" {
-				data, err := os.ReadFile(filepath.Join(out, "shout.txt"))
-				if err != nil || string(data) != "HELLO FROM THE HOST\n" {
-					t.Errorf("copied out of the guest: %q, %v", data, err)
-				}
-			}
+			runExample(t, vmt, ".", script)
 		})
+	}
+	// As README suggests: host paths are read from the script's
+	// directory, not from the working directory.
+	t.Run("files-from-the-repository-root", func(t *testing.T) {
+		runExample(t, vmt, "..", "examples/files.star")
+	})
+}
+
+// runExample runs `vmt run` on script from directory dir.
+func runExample(t *testing.T, vmt, dir, script string) {
+	out := t.TempDir()
+	cmd := exec.Command(vmt, "run", "-o", out, script)
+	cmd.Dir = dir
+	// Machine state lives in TMPDIR; a directory of its own keeps
+	// parallel test packages apart.
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "TMPDIR="+t.TempDir())
+	log, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("vmt run %s (in %s): %v\n%s", script, dir, err, log)
+	}
+	if filepath.Base(script) == "files.star" {
+		data, err := os.ReadFile(filepath.Join(out, "shout.txt"))
+		if err != nil || string(data) != "HELLO FROM THE HOST\n" {
+			t.Errorf("copied out of the guest: %q, %v", data, err)
+		}
 	}
 }

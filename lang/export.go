@@ -175,7 +175,8 @@ func (t *Table) Markdown() string {
 	b.WriteString("# vmt script API\n\n")
 	b.WriteString("Scripts are Starlark (go.starlark.net) with top-level `if`/`for`/`while`, global rebinding and `set`. ")
 	b.WriteString("Besides Starlark's own builtins (`len`, `str`, `range`, ...) they see the globals below. ")
-	b.WriteString("Timeouts are seconds, as int or float. `vmt doc NAME` prints one entry in the terminal.\n\n")
+	b.WriteString("`vmt doc NAME` prints one entry in the terminal.\n\n")
+	b.WriteString(TimeoutRule + "\n\n" + HostPathRule + "\n\n")
 
 	b.WriteString("## Global functions\n\n")
 	for _, f := range t.Funcs {

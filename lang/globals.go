@@ -21,6 +21,8 @@ var globalFuncs = []*Func{
 		kwarg("qemu_flags", "list[str]", "[]", "Extra QEMU arguments (`virtualisation.qemu.options`)."),
 		kwarg("start_command", "str|None", "None", "A NixOS start script (`run-NAME-vm`) to run instead of building the QEMU command line from the options above."),
 		kwarg("keep_machine_state", "bool", "False", "Keep the machine's state directory from a previous run instead of starting afresh."),
+		kwarg("boot_timeout", "int|float|None", "None", "Seconds the machine may take from start to its backdoor shell; then the test fails, showing the last console lines. "+
+			"None takes `vmt run --boot-timeout` (600 by default)."),
 	}, Returns: "Machine", Doc: "Declare a machine in the script and return it; it boots when first used or on `start_all`. " +
 		"Option names follow NixOS's `qemu-vm.nix`. With no `kernel`, `disk_image` or `start_command`, vmt boots the host's kernel with an initramfs it generates itself."},
 

@@ -38,18 +38,18 @@ var machineType = &Type{
 			arg("command", "str", "", "Shell command line run by the guest's shell."),
 			arg("check_return", "bool", "True", "Collect the exit status; when False the status returned is -1."),
 			arg("check_output", "bool", "True", "Collect standard output; when False the command is sent and -2 and an empty string are returned at once."),
-			arg("timeout", typeOptionalTimeout, "900", "Seconds the command may run before it is killed; None waits forever."),
+			arg("timeout", typeOptionalTimeout, "900", docCommandTimeout),
 		}, Returns: "tuple[int, str]", Doc: "Run a shell command in the guest and return `(status, stdout)`. " +
 			"Standard error goes to the guest console, not to the result. " +
 			"A command that detaches must close its standard output, or `execute` waits for it."},
 		{Name: "succeed", Params: []Param{
 			varargs("commands", "str", "Commands run one after the other."),
-			kwarg("timeout", typeOptionalTimeout, "None", "Seconds each command may run; None waits forever."),
+			kwarg("timeout", typeOptionalTimeout, "None", "Seconds each command may run; None waits forever; 0 is an error."),
 		}, Returns: "str", Doc: "Run shell commands in the guest, failing the test when one exits non-zero. " +
 			"Returns the concatenated standard output of all commands."},
 		{Name: "fail", Params: []Param{
 			varargs("commands", "str", "Commands run one after the other."),
-			kwarg("timeout", typeOptionalTimeout, "None", "Seconds each command may run; None waits forever."),
+			kwarg("timeout", typeOptionalTimeout, "None", "Seconds each command may run; None waits forever; 0 is an error."),
 		}, Returns: "str", Doc: "Run shell commands in the guest, failing the test when one exits with status zero. " +
 			"Returns the concatenated standard output."},
 		{Name: "wait_until_succeeds", Params: []Param{
@@ -123,7 +123,7 @@ var machineType = &Type{
 		// Serial console.
 		{Name: "wait_for_console_text", Params: []Param{
 			regexArg("regex", "Regular expression (Go syntax) searched in the console output."),
-			arg("timeout", typeOptionalTimeout, "None", "Seconds before giving up; None waits until the global timeout."),
+			arg("timeout", typeOptionalTimeout, "None", "Seconds before giving up; None waits until the global timeout; 0 checks once."),
 		}, Returns: "None", Doc: "Wait until the serial console output matches a regular expression. " +
 			"Output from before the call counts too, once; a match consumes it."},
 		{Name: "get_console_log", Returns: "str", Doc: "Return everything the machine printed on its serial console since it booted."},
@@ -145,8 +145,9 @@ var machineType = &Type{
 			arg("guest_port", "int", "80", "TCP port in the guest."),
 		}, Returns: "None", Doc: "Forward a host TCP port to a guest port through QEMU's user-mode network."},
 		{Name: "block", Returns: "None", Doc: "Unplug the machine from its VLANs, as if its network cable were pulled. " +
-			"The root shell keeps working."},
-		{Name: "unblock", Returns: "None", Doc: "Plug the machine back into its VLANs after `block`."},
+			"Every network card QEMU has that is not on user-mode networking goes down, however the machine was started (declared or from a start script); " +
+			"it is an error when there is none. The root shell and user-mode networking keep working."},
+		{Name: "unblock", Returns: "None", Doc: "Plug the machine back into its VLANs after `block`: the links of the same network cards come back up."},
 
 		// Keyboard and screen.
 		{Name: "send_key", Params: []Param{
@@ -159,8 +160,9 @@ var machineType = &Type{
 			arg("delay", "int|float|None", "0.01", "Seconds to wait after each key press."),
 		}, Returns: "None", Doc: "Type a string on the virtual keyboard, one key press per character."},
 		{Name: "screenshot", Params: []Param{
-			arg("filename", "str", "", "Output file; a bare name is placed in the output directory and gets `.png` when it has no extension."),
-		}, Returns: "None", Doc: "Save a PNG picture of the machine's display."},
+			arg("filename", "str", "", "File in the output directory, e.g. `\"login\"` or `\"boot/login.png\"`; `.png` is added when it has no extension. "+
+				"A path outside the output directory is an error."),
+		}, Returns: "None", Doc: "Save a PNG picture of the machine's display in the output directory."},
 		{Name: "get_tty_text", Params: []Param{
 			arg("tty", "int|str", "", "Virtual console number, e.g. `1` for `/dev/tty1`."),
 		}, Returns: "str", Doc: "Return the text shown on a virtual console of the guest."},
@@ -192,22 +194,24 @@ var machineType = &Type{
 
 		// Files.
 		{Name: "copy_from_host", Params: []Param{
-			arg("source", "str", "", "File or directory on the host."),
+			arg("source", "str", "", "File or directory on the host; a relative path is read from the script's directory."),
 			arg("target", "str", "", "Destination path in the guest."),
-		}, Returns: "None", Doc: "Copy a file or directory from the host into the guest through the shared directory."},
+		}, Returns: "None", Doc: "Copy a file or directory from the host into the guest through the shared directory. " +
+			"Symbolic links are copied as links."},
 		{Name: "copy_from_host_via_shell", Params: []Param{
-			arg("source", "str", "", "File on the host."),
+			arg("source", "str", "", "File on the host; a relative path is read from the script's directory."),
 			arg("target", "str", "", "Destination path in the guest."),
 		}, Returns: "None", Doc: "Copy a file from the host into the guest through the root shell. " +
 			"Slower than `copy_from_host` but needs no shared directory."},
 		{Name: "copy_from_machine", Params: []Param{
 			arg("source", "str", "", "File or directory in the guest."),
-			arg("target_dir", "str", `""`, "Directory under the output directory to copy into."),
-		}, Returns: "None", Doc: "Copy a file or directory from the guest into the output directory. " +
-			"The target cannot be outside the output directory."},
+			arg("target_dir", "str", `""`, "Directory under the output directory to copy into; a path outside it is an error."),
+		}, Returns: "None", Doc: "Copy a file or directory from the guest into the output directory, replacing an earlier copy. " +
+			"Symbolic links are followed in the guest and arrive as the files they point to, never as links; " +
+			"a link that leads nowhere fails the copy."},
 		{Name: "copy_from_vm", Params: []Param{
 			arg("source", "str", "", "File or directory in the guest."),
-			arg("target_dir", "str", `""`, "Directory under the output directory to copy into."),
+			arg("target_dir", "str", `""`, "Directory under the output directory to copy into; a path outside it is an error."),
 		}, Returns: "None", Deprecated: "copy_from_machine", Doc: "Old name of `copy_from_machine`."},
 
 		// Interactive use.

@@ -34,4 +34,21 @@ const (
 	typeOptionalTimeout = "int|float|None"
 )
 
-const docTimeout = "Seconds before giving up with an error."
+// TimeoutRule is what a timeout means, for every parameter that is one;
+// docs/api.md states it once and the parameter docs point to it.
+const TimeoutRule = "Timeouts are seconds, as int or float. " +
+	"`None`, where a timeout takes it, means no limit of the call's own (the global timeout still applies). " +
+	"`0` means no time at all, as in Python: a wait checks its condition once (the check runs to its end) and fails at once when it does not hold; " +
+	"a command or a boot cannot happen in no time, so `timeout=0` on `execute`, `succeed` or `fail` is an error " +
+	"(pass `None` for no limit), and so is `boot_timeout=0`."
+
+// HostPathRule is where the files a script names are read and written.
+const HostPathRule = "Relative host paths (`copy_from_host`, `copy_from_host_via_shell`, and `kernel`, `initrd`, " +
+	"`disk_image`, `shared_dirs` and `start_command` of `create_machine`) are read from the script's directory, " +
+	"whatever the working directory. Files a test writes (`screenshot`, `copy_from_machine`) land in the output directory " +
+	"and never outside it: a relative path is taken below it, an absolute path must lie inside it, and anything else is an error."
+
+const (
+	docTimeout        = "Seconds before giving up with an error; 0 checks once."
+	docCommandTimeout = "Seconds the command may run before it is killed; None waits forever; 0 is an error."
+)

@@ -23,19 +23,23 @@ type Config struct {
 	// defaults to the NAME of run-NAME-vm.
 	Name string
 	// StartScript is a NixOS start script (run-NAME-vm) that passes its
-	// arguments on to QEMU. It should exec QEMU (NixOS's do): if vmt is
-	// killed outright, only the process it started gets the parent-death
-	// signal. Exactly one of StartScript and Command is set.
+	// arguments on to QEMU, by exec or as a child: the engine runs it (as
+	// any child) under a reaper, a re-executed vmt that kills everything
+	// below it when vmt dies, even by SIGKILL, or releases the machine.
+	// Exactly one of StartScript and Command is set.
 	StartScript string
 	// Command is a plain QEMU command line, binary first.
 	Command []string
 	// TmpDir holds vm-state-NAME and the shared dir; default: the system's
-	// temporary directory.
+	// temporary directory. Machines of one run share it, and only they:
+	// give each run its own (NewRunDir), or runs clash.
 	TmpDir string
 	// SharedDir is the host side of the guest's /tmp/shared; default
 	// TmpDir/shared-xchg, as the NixOS driver has it.
 	SharedDir string
-	// KeepState keeps the state dir from an earlier run (disk images).
+	// KeepState keeps the state dir from an earlier run (disk images):
+	// Start does not wipe it and Release leaves it (RunDir.KeepState
+	// places it where the next run finds it).
 	KeepState bool
 	// AllowReboot lets the guest reboot instead of QEMU exiting.
 	AllowReboot bool
@@ -47,8 +51,6 @@ type Config struct {
 	Disks []Disk
 	// MakeDirs are created before QEMU starts (such as 9p share sources).
 	MakeDirs []string
-	// NICs are the QEMU device ids of the VLAN NICs, for Block and Unblock.
-	NICs []string
 	// BootTimeout bounds the wait for the backdoor shell; default 10 minutes.
 	BootTimeout time.Duration
 	Log         Logger

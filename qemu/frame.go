@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // frameState is where a frameReader is in a command's reply.
@@ -27,6 +28,9 @@ type frameReader struct {
 	state  frameState
 	buf    []byte // unconsumed input
 	digits []byte
+	// length is the byte count the guest reported after the status, or -1
+	// (only commands of a verified line report it).
+	length int
 }
 
 func newNonce() string {
@@ -38,7 +42,7 @@ func newNonce() string {
 }
 
 func newFrameReader(nonce string) *frameReader {
-	return &frameReader{start: []byte("S" + nonce + "\n"), end: []byte("\nE" + nonce + " ")}
+	return &frameReader{start: []byte("S" + nonce + "\n"), end: []byte("\nE" + nonce + " "), length: -1}
 }
 
 // feed consumes p. It returns output bytes ready for the caller and, once
@@ -73,13 +77,20 @@ func (f *frameReader) feed(p []byte) (out []byte, done bool, status int, rest []
 		case inStatus:
 			i := bytes.IndexByte(f.buf, '\n')
 			if i < 0 {
-				if len(f.buf) > 12 {
+				if len(f.buf) > 24 { // a status, a space and a 20-digit length
 					return out, false, 0, nil, fmt.Errorf("shell protocol: malformed exit status %q", f.buf)
 				}
 				return out, false, 0, nil, nil
 			}
-			s, err := strconv.Atoi(string(bytes.TrimRight(f.buf[:i], "\r")))
-			if err != nil || s < 0 || s > 255 {
+			fields := strings.Fields(string(f.buf[:i]))
+			s, err := -1, error(nil)
+			if len(fields) == 1 || len(fields) == 2 {
+				s, err = strconv.Atoi(fields[0])
+			}
+			if len(fields) == 2 && err == nil {
+				f.length, err = strconv.Atoi(fields[1])
+			}
+			if err != nil || s < 0 || s > 255 || (len(fields) == 2 && f.length < 0) {
 				return out, false, 0, nil, fmt.Errorf("shell protocol: malformed exit status %q", f.buf[:i])
 			}
 			rest = f.buf[i+1:]
@@ -109,8 +120,10 @@ func partialSuffix(b, marker []byte) int {
 
 // commandLine builds the line the shell runs for command. With guestKill
 // > 0 the command runs under timeout(1), which kills it after that many
-// seconds: for guests whose shell the host cannot interrupt.
-func commandLine(nonce, command string, guestKill int) ([]byte, error) {
+// seconds: for guests whose shell the host cannot interrupt. A verified
+// line keeps the output in a guest file and reports its length after the
+// status, for output that travels on a terminal, which may drop bytes.
+func commandLine(nonce, command string, guestKill int, verified bool) ([]byte, error) {
 	if bytes.IndexByte([]byte(command), 0) >= 0 {
 		return nil, fmt.Errorf("command contains a NUL byte, which a shell cannot run")
 	}
@@ -118,7 +131,13 @@ func commandLine(nonce, command string, guestKill int) ([]byte, error) {
 		command = fmt.Sprintf("timeout -s KILL %d sh -c %s", guestKill, shellQuote(command))
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "printf '%%s\\n' S%s; ( eval %s ) </dev/null; printf '\\n%%s %%d\\n' E%s $?\n", nonce, shellQuote(command), nonce)
+	if verified {
+		f := "/tmp/.vmt-out.$$"
+		fmt.Fprintf(&b, "printf '%%s\\n' S%s; ( eval %s ) </dev/null 9>&- >%s; vmt_status=$?; cat %s; printf '\\n%%s %%d %%d\\n' E%s $vmt_status \"$(wc -c <%s)\"; rm -f %s\n",
+			nonce, shellQuote(command), f, f, nonce, f, f)
+		return b.Bytes(), nil
+	}
+	fmt.Fprintf(&b, "printf '%%s\\n' S%s; ( eval %s ) </dev/null 9>&-; printf '\\n%%s %%d\\n' E%s $?\n", nonce, shellQuote(command), nonce)
 	return b.Bytes(), nil
 }
 

@@ -3,6 +3,7 @@ package qemu
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -67,25 +68,43 @@ func TestFrameReaderMalformedStatus(t *testing.T) {
 		t.Fatal("a non-numeric status was accepted")
 	}
 	fr = newFrameReader("n")
-	_, _, _, _, err = fr.feed([]byte("Sn\nout\nEn 99999999999999999999"))
+	_, _, _, _, err = fr.feed([]byte("Sn\nout\nEn " + strings.Repeat("9", 40)))
 	if err == nil {
 		t.Fatal("an endless status was accepted")
+	}
+	fr = newFrameReader("n")
+	_, _, _, _, err = fr.feed([]byte("Sn\nout\nEn 0 -3\n"))
+	if err == nil {
+		t.Fatal("a negative length was accepted")
+	}
+}
+
+// TestFrameReaderLength reads the byte count a verified line reports.
+func TestFrameReaderLength(t *testing.T) {
+	fr := newFrameReader("n")
+	out, done, status, _, err := fr.feed([]byte("Sn\nabc\nEn 3 12\n"))
+	if err != nil || !done || status != 3 || string(out) != "abc" || fr.length != 12 {
+		t.Fatalf("got (%q, %v, %d, %v), length %d", out, done, status, err, fr.length)
+	}
+	fr = newFrameReader("n")
+	if _, _, _, _, err := fr.feed([]byte("Sn\nabc\nEn 3\n")); err != nil || fr.length != -1 {
+		t.Fatalf("a plain status: %v, length %d", err, fr.length)
 	}
 }
 
 func TestCommandLineQuoting(t *testing.T) {
-	line, err := commandLine("N", "echo 'a' \x03", 0)
+	line, err := commandLine("N", "echo 'a' \x03", 0, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `printf '%s\n' SN; ( eval 'echo '\''a'\'' '"$(printf '\003')"'' ) </dev/null; printf '\n%s %d\n' EN $?` + "\n"
+	want := `printf '%s\n' SN; ( eval 'echo '\''a'\'' '"$(printf '\003')"'' ) </dev/null 9>&-; printf '\n%s %d\n' EN $?` + "\n"
 	if string(line) != want {
 		t.Errorf("got  %s\nwant %s", line, want)
 	}
 	if bytes.IndexByte(line, 0x03) >= 0 {
 		t.Error("the interrupt character reached the terminal")
 	}
-	if _, err := commandLine("N", "a\x00b", 0); err == nil {
+	if _, err := commandLine("N", "a\x00b", 0, false); err == nil {
 		t.Error("a NUL byte was accepted")
 	}
 }
@@ -113,7 +132,7 @@ func FuzzFrameReader(f *testing.F) {
 }
 
 func TestCommandLineWithGuestTimeout(t *testing.T) {
-	line, err := commandLine("N", "sleep 9", 7)
+	line, err := commandLine("N", "sleep 9", 7, false)
 	if err != nil {
 		t.Fatal(err)
 	}

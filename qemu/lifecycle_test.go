@@ -84,9 +84,16 @@ func TestGuestDyingMidCommandIsAnError(t *testing.T) {
 	if d := time.Since(began); d > 30*time.Second {
 		t.Errorf("noticing the dead guest took %s", d)
 	}
-	// As with the NixOS driver, the next command boots the machine again.
+	// The death is not forgotten: the next command fails at once, until
+	// the test starts the machine again.
+	if _, _, err := m.Execute(context.Background(), "echo again", 0, nil); err == nil || !strings.Contains(err.Error(), "start() boots it again") {
+		t.Errorf("after the guest died: %v, want an error saying how to boot it again", err)
+	}
+	if err := m.Start(); err != nil {
+		t.Fatal(err)
+	}
 	if status, out := run(t, m, "echo again"); status != 0 || out != "again\n" {
-		t.Errorf("after the guest died: (%d, %q)", status, out)
+		t.Errorf("after a new start: (%d, %q)", status, out)
 	}
 }
 

@@ -38,6 +38,11 @@ type Machine struct {
 	connected bool
 	started   bool // Start ran once: the state dir was wiped then
 	released  bool
+	// stopping is set while the engine itself stops QEMU; an exit without
+	// it is unexpected, and lost says why until the test starts the
+	// machine again or waits for its shutdown.
+	stopping bool
+	lost     error
 }
 
 // New checks cfg and returns a machine that has not started.
@@ -75,8 +80,8 @@ func (m *Machine) runningLocked() bool {
 	}
 }
 
-// PID returns the process id of the running start command (QEMU itself
-// for a command line), or 0.
+// PID returns the process id of the reaper that runs the start command
+// or QEMU (see Config.StartScript), or 0.
 func (m *Machine) PID() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -94,8 +99,16 @@ func (m *Machine) IsUp() bool {
 }
 
 // Start launches QEMU and returns without waiting for the guest. Starting a
-// running machine does nothing.
+// running machine does nothing; starting a machine whose QEMU died is how
+// a test boots it again.
 func (m *Machine) Start() error {
+	m.mu.Lock()
+	m.lost = nil
+	m.mu.Unlock()
+	return m.start()
+}
+
+func (m *Machine) start() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.runningLocked() {
@@ -112,6 +125,7 @@ func (m *Machine) Start() error {
 		os.RemoveAll(state)
 	}
 	m.started = true
+	m.stopping = false
 	for _, d := range []string{state, m.cfg.SharedDir} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return fmt.Errorf("machine %s: %w", m.cfg.Name, err)
@@ -201,6 +215,10 @@ func (m *Machine) command() *exec.Cmd {
 		"-device", "virtconsole,chardev=shell",
 		"-chardev", "socket,id=vmtdata,path=" + filepath.Join(state, "data"),
 		"-device", "virtserialport,chardev=vmtdata,name=vmt.data",
+		// The shell holds vmt.alive open and gives it to no command: QEMU
+		// reports its close (VSERPORT_CHANGE) when the shell dies.
+		"-chardev", "null,id=" + alivePort,
+		"-device", "virtserialport,chardev=" + alivePort + ",name=vmt.alive,id=" + alivePort,
 		"-device", "virtio-rng-pci",
 		"-serial", "stdio",
 	}
@@ -239,11 +257,46 @@ func (m *Machine) wait(cmd *exec.Cmd, exited chan struct{}) {
 	m.mu.Lock()
 	m.exitErr = err
 	close(exited)
+	unexpected := !m.stopping && !m.released
+	if unexpected {
+		m.lost = fmt.Errorf("machine %s: QEMU exited (%s) while the test did not stop it; last console lines:\n%s\n(start() boots it again)",
+			m.cfg.Name, exitDesc(err), m.lastConsoleLines(10))
+	}
 	m.mu.Unlock()
-	if err != nil {
-		m.logf("QEMU exited: %v", err)
+	if unexpected {
+		m.logf("QEMU exited unexpectedly: %s", exitDesc(err))
 	} else {
 		m.logf("QEMU exited")
+	}
+}
+
+// lostErr says why the machine is down when its QEMU died unexpectedly.
+func (m *Machine) lostErr() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.lost
+}
+
+// expectExit marks QEMU's coming exit as the engine's doing.
+func (m *Machine) expectExit() {
+	m.mu.Lock()
+	m.stopping = true
+	m.mu.Unlock()
+}
+
+// watchShell reports the shell's death when QEMU says vmt.alive closed.
+func (m *Machine) watchShell(ev qmp.Event) {
+	if ev.Event != "VSERPORT_CHANGE" || ev.Data["id"] != alivePort {
+		return
+	}
+	if open, _ := ev.Data["open"].(bool); open {
+		return
+	}
+	m.mu.Lock()
+	sh, connected := m.shell, m.connected
+	m.mu.Unlock()
+	if sh != nil && connected {
+		sh.die(errors.New("the backdoor shell exited (it was killed, or the guest is going down); crash() and start() boot the machine again"))
 	}
 }
 
@@ -266,6 +319,7 @@ func (m *Machine) attach(sockets map[string]net.Listener, exited, attached chan 
 	if err == nil {
 		if err = h.connect(); err == nil {
 			q = newQMPMonitor(conns["qmp"])
+			q.onEvent = m.watchShell
 			err = q.Connect()
 		}
 	}
@@ -281,7 +335,7 @@ func (m *Machine) attach(sockets map[string]net.Listener, exited, attached chan 
 		m.attachErr = err
 	} else {
 		m.hmp, m.qmp = h, q
-		m.shell = &shell{conn: conns["shell"], data: conns["data"], guestGone: m.guestGone}
+		m.shell = &shell{conn: conns["shell"], data: conns["data"], guestGone: m.guestGone, logf: func(msg string) { m.logf("%s", msg) }}
 	}
 	m.closeListenersLocked()
 	close(attached)
@@ -335,7 +389,17 @@ func (m *Machine) readSerial(r io.Reader) {
 	for {
 		n, err := r.Read(buf)
 		if n > 0 {
-			m.console.write(buf[:n], func(line string) { m.cfg.Log.Serial(m.cfg.Name, line) })
+			m.console.write(buf[:n], func(line string) {
+				m.cfg.Log.Serial(m.cfg.Name, line)
+				if strings.Contains(line, "Kernel panic - not syncing") {
+					m.mu.Lock()
+					sh := m.shell
+					m.mu.Unlock()
+					if sh != nil {
+						sh.die(fmt.Errorf("the guest kernel panicked: %s", strings.TrimSpace(line)))
+					}
+				}
+			})
 		}
 		if err != nil {
 			return
@@ -344,20 +408,19 @@ func (m *Machine) readSerial(r io.Reader) {
 }
 
 // guestGone returns why the guest is gone if QEMU has exited or exits
-// within a moment (a closed shell socket usually precedes the exit status).
-func (m *Machine) guestGone() error {
+// within wait (a closed shell socket usually precedes the exit status).
+func (m *Machine) guestGone(wait time.Duration) error {
 	m.mu.Lock()
 	exited := m.exited
 	m.mu.Unlock()
 	select {
 	case <-exited:
-	case <-time.After(2 * time.Second):
+	case <-time.After(wait):
 		return nil
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	tail := m.console.tail(5)
-	return fmt.Errorf("the guest died (QEMU exited: %v); last console lines:\n%s", exitDesc(m.exitErr), strings.Join(tail, "\n"))
+	return fmt.Errorf("the guest died (QEMU exited: %v); last console lines:\n%s", exitDesc(m.exitErr), m.lastConsoleLines(5))
 }
 
 // notRunning explains why a machine has no shell to use.
@@ -382,7 +445,10 @@ func (m *Machine) Connect(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := m.Start(); err != nil {
+	if err := m.lostErr(); err != nil {
+		return err
+	}
+	if err := m.start(); err != nil {
 		return err
 	}
 	m.mu.Lock()
@@ -396,6 +462,7 @@ func (m *Machine) Connect(ctx context.Context) error {
 	m.logf("waiting for the VM to finish booting")
 	ctx, cancel := context.WithTimeout(ctx, m.cfg.BootTimeout)
 	defer cancel()
+	go m.bootProgress(ctx, began)
 	select {
 	case <-attached:
 	case <-ctx.Done():
@@ -420,7 +487,7 @@ func (m *Machine) Connect(ctx context.Context) error {
 	if err := sh.waitReady(ctx, func(msg string) { m.logf("%s", msg) }); err != nil {
 		select {
 		case <-exited:
-			return fmt.Errorf("machine %s: %w", m.cfg.Name, m.guestGone())
+			return fmt.Errorf("machine %s: %w", m.cfg.Name, m.guestGone(2*time.Second))
 		default:
 		}
 		if ctx.Err() != nil {
@@ -435,12 +502,31 @@ func (m *Machine) Connect(ctx context.Context) error {
 	return nil
 }
 
+// bootProgress says every 30 s that the boot wait goes on, with the last
+// console lines, until ctx ends.
+func (m *Machine) bootProgress(ctx context.Context, began time.Time) {
+	tick := time.NewTicker(bootNoteEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			m.logf("still waiting for the backdoor shell after %.0f s (gives up after %s); last console lines:\n%s",
+				time.Since(began).Seconds(), m.cfg.BootTimeout, m.lastConsoleLines(5))
+		}
+	}
+}
+
+// bootNoteEvery is how often a long boot wait says it goes on.
+const bootNoteEvery = 30 * time.Second
+
 func (m *Machine) bootTimeout(ctx context.Context) error {
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return fmt.Errorf("machine %s: boot wait cancelled", m.cfg.Name)
 	}
 	return fmt.Errorf("machine %s: the backdoor shell did not come up within %s (is the guest's shell on hvc0?); last console lines:\n%s",
-		m.cfg.Name, m.cfg.BootTimeout, strings.Join(m.console.tail(10), "\n"))
+		m.cfg.Name, m.cfg.BootTimeout, m.lastConsoleLines(10))
 }
 
 // Execute runs command in the guest's shell, connecting first if needed,
@@ -465,6 +551,15 @@ func (m *Machine) Execute(ctx context.Context, command string, timeout time.Dura
 
 // ConsoleLog returns everything the guest printed on its serial console.
 func (m *Machine) ConsoleLog() string { return m.console.log() }
+
+// lastConsoleLines joins up to n last console lines for an error message.
+func (m *Machine) lastConsoleLines(n int) string {
+	tail := m.console.tail(n)
+	if len(tail) == 0 {
+		return "(the guest has printed nothing on its serial console)"
+	}
+	return strings.Join(tail, "\n")
+}
 
 // ConsoleTail returns up to n last console lines.
 func (m *Machine) ConsoleTail(n int) []string { return m.console.tail(n) }
@@ -540,6 +635,7 @@ func (m *Machine) Shutdown(ctx context.Context) error {
 	sh := m.shell
 	m.mu.Unlock()
 	m.logf("shutting down")
+	m.expectExit()
 	if sh == nil || sh.send([]byte("poweroff\n")) != nil {
 		// No shell to ask: press the power button instead.
 		if _, err := m.QMP(ctx, "system_powerdown", nil); err != nil {
@@ -555,6 +651,7 @@ func (m *Machine) Crash() error {
 		return nil
 	}
 	m.logf("simulating a crash")
+	m.expectExit()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if _, q, err := m.monitors(ctx); err == nil {
@@ -569,6 +666,9 @@ func (m *Machine) Crash() error {
 // Reboot presses Ctrl+Alt+Delete; the next command waits for the shell to
 // come back (QEMU exits instead unless AllowReboot).
 func (m *Machine) Reboot(ctx context.Context) error {
+	if !m.cfg.AllowReboot {
+		m.expectExit()
+	}
 	if err := m.SendKey(ctx, "ctrl-alt-delete"); err != nil {
 		return err
 	}
@@ -599,6 +699,7 @@ func (m *Machine) WaitForShutdown(ctx context.Context) error {
 		return fmt.Errorf("machine %s: waiting for the VM to power off: %w", m.cfg.Name, ctx.Err())
 	}
 	m.mu.Lock()
+	m.lost = nil // the test waited for this exit
 	m.cleanupLocked()
 	m.mu.Unlock()
 	return nil
@@ -615,9 +716,9 @@ func (m *Machine) Release() error {
 	}
 	m.released = true
 	if m.cmd != nil && m.runningLocked() {
-		killGroup(m.cmd.Process.Pid)
-		exited := m.exited
+		pid, exited := m.cmd.Process.Pid, m.exited
 		m.mu.Unlock()
+		stopChildren(pid)
 		select {
 		case <-exited:
 		case <-time.After(5 * time.Second):
@@ -716,19 +817,38 @@ func fileReadable(path string) bool {
 	return err == nil
 }
 
-// Block takes the machine's VLAN links down, as if its cables were pulled.
-func (m *Machine) Block(ctx context.Context) error { return m.setLinks(ctx, "off") }
+// Block takes the links of the machine's VLAN NICs down, as if their
+// cables were pulled; user-mode networking stays up.
+func (m *Machine) Block(ctx context.Context) error { return m.setLinks(ctx, "block", "off") }
 
 // Unblock brings the VLAN links back up.
-func (m *Machine) Unblock(ctx context.Context) error { return m.setLinks(ctx, "on") }
+func (m *Machine) Unblock(ctx context.Context) error { return m.setLinks(ctx, "unblock", "on") }
 
-func (m *Machine) setLinks(ctx context.Context, state string) error {
-	if len(m.cfg.NICs) == 0 {
-		return fmt.Errorf("machine %s has no VLAN links to change", m.cfg.Name)
+// setLinks sets the link of every VLAN NIC. The NICs are asked of QEMU
+// each time: a start script plugs in what it likes, under names vmt
+// cannot know beforehand.
+func (m *Machine) setLinks(ctx context.Context, verb, state string) error {
+	info, err := m.SendMonitorCommand(ctx, "info network")
+	if err != nil {
+		return err
 	}
-	for _, nic := range m.cfg.NICs {
-		if out, err := m.SendMonitorCommand(ctx, "set_link "+nic+" "+state); err != nil || strings.TrimSpace(out) != "" {
-			return fmt.Errorf("machine %s: set_link %s %s: %v %s", m.cfg.Name, nic, state, err, out)
+	nics := parseNICs(info)
+	var vlan []string
+	for _, n := range nics {
+		if n.onVLAN() {
+			vlan = append(vlan, n.Name)
+		}
+	}
+	if len(vlan) == 0 {
+		return fmt.Errorf("machine %s has no VLAN NIC to %s (%s): plug it into a VLAN with create_machine(..., vlans=[N]) or a -netdev vde in its start script", m.cfg.Name, verb, describeNICs(nics))
+	}
+	for _, nic := range vlan {
+		out, err := m.SendMonitorCommand(ctx, "set_link "+nic+" "+state)
+		if err != nil {
+			return err
+		}
+		if out = strings.TrimSpace(out); out != "" {
+			return fmt.Errorf("machine %s: set_link %s %s: %s", m.cfg.Name, nic, state, out)
 		}
 	}
 	return nil

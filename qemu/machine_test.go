@@ -56,6 +56,7 @@ func TestMain(m *testing.M) {
 		os.Exit(holdMachine(pidFile))
 	}
 	code := m.Run()
+	releaseSharedGuests()
 	if sharedM != nil {
 		sharedM.Release()
 		os.RemoveAll(filepath.Dir(sharedM.StateDir()))

@@ -30,6 +30,8 @@ type qmpMonitor struct {
 	events  []qmp.Event
 	evNew   chan struct{} // closed and replaced when an event arrives
 	readErr error
+	// onEvent, if set before Connect, sees every event as it arrives.
+	onEvent func(qmp.Event)
 }
 
 type qmpReply struct {
@@ -94,6 +96,7 @@ func (m *qmpMonitor) read() {
 				continue
 			}
 		}
+		var notify *qmp.Event // given to onEvent once the lock is released
 		m.mu.Lock()
 		if err != nil {
 			m.readErr = fmt.Errorf("QMP connection closed: %w", err)
@@ -113,6 +116,9 @@ func (m *qmpMonitor) read() {
 				m.events = append(m.events, ev)
 				close(m.evNew)
 				m.evNew = make(chan struct{})
+				if m.onEvent != nil {
+					notify = &ev
+				}
 			}
 		case msg.ID != nil:
 			var id string
@@ -125,6 +131,9 @@ func (m *qmpMonitor) read() {
 		}
 		// Replies without an id are not ours to match; they are dropped.
 		m.mu.Unlock()
+		if notify != nil {
+			m.onEvent(*notify)
+		}
 	}
 }
 

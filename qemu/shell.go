@@ -47,18 +47,59 @@ type shell struct {
 	pending []byte
 	// unusable is set when the shell cannot be trusted any more.
 	unusable error
-	// guestGone reports why the guest stopped, when it did.
-	guestGone func() error
+	// guestGone reports why the guest stopped, if QEMU exits within wait.
+	guestGone func(wait time.Duration) error
+	// logf receives the engine's notes about the shell.
+	logf func(string)
+
+	// death is why the shell process is gone (QEMU reported vmt.alive
+	// closed, or the guest kernel panicked); dead is closed when it is set.
+	// Both are renewed by each ready line. QEMU sends VSERPORT_CHANGE at
+	// most once a second, so a shell dying within a second of its start
+	// is noticed when that second ends.
+	deathMu sync.Mutex
+	death   error
+	dead    chan struct{}
+}
+
+// alivePort is the QEMU id of the vmt.alive port.
+const alivePort = "vmtalive"
+
+// setupTimeout bounds each step of preparing a fresh shell.
+const setupTimeout = 10 * time.Second
+
+// die records that the shell is gone; commands waiting on it fail at once.
+func (s *shell) die(err error) {
+	s.deathMu.Lock()
+	defer s.deathMu.Unlock()
+	if s.death == nil && s.dead != nil {
+		s.death = err
+		close(s.dead)
+	}
+}
+
+// renew forgets the previous shell's death: a new shell is ready.
+func (s *shell) renew() {
+	s.deathMu.Lock()
+	defer s.deathMu.Unlock()
+	s.death, s.dead = nil, make(chan struct{})
+}
+
+// deathNotice returns why the shell is gone (nil if it is not) and a
+// channel closed when that happens.
+func (s *shell) deathNotice() (error, <-chan struct{}) {
+	s.deathMu.Lock()
+	defer s.deathMu.Unlock()
+	return s.death, s.dead
 }
 
 // waitReady reads until the ready line, logging what the guest printed
-// before it and, every 30 s, that it is still waiting.
+// before it, then prepares the shell.
 func (s *shell) waitReady(ctx context.Context, logf func(string)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var seen []byte
 	buf := make([]byte, 4096)
-	lastNote := time.Now()
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -81,7 +122,8 @@ func (s *shell) waitReady(ctx context.Context, logf func(string)) error {
 				}
 				s.pending = append(s.pending[:0], rest...)
 				s.unusable = nil
-				return nil
+				s.renew()
+				return s.prepare(ctx)
 			}
 		} else if k := bytes.LastIndexByte(seen, '\n'); k >= 0 {
 			logLines(seen[:k+1], logf)
@@ -89,10 +131,6 @@ func (s *shell) waitReady(ctx context.Context, logf func(string)) error {
 		}
 		if err != nil && !isTimeout(err) {
 			return s.lost(err)
-		}
-		if time.Since(lastNote) >= 30*time.Second {
-			logf("still waiting for the backdoor shell")
-			lastNote = time.Now()
 		}
 	}
 }
@@ -111,8 +149,16 @@ func logLines(p []byte, logf func(string)) {
 func (s *shell) execute(ctx context.Context, command string, timeout time.Duration, live io.Writer) (int, []byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.executeLocked(ctx, command, timeout, live)
+}
+
+func (s *shell) executeLocked(ctx context.Context, command string, timeout time.Duration, live io.Writer) (int, []byte, error) {
 	if s.unusable != nil {
 		return -1, nil, s.unusable
+	}
+	death, dead := s.deathNotice()
+	if death != nil {
+		return -1, nil, s.dying(death)
 	}
 	if err := ctx.Err(); err != nil {
 		return -1, nil, err
@@ -122,7 +168,7 @@ func (s *shell) execute(ctx context.Context, command string, timeout time.Durati
 	if timeout > 0 && !s.interruptible {
 		guestKill = int(math.Ceil(timeout.Seconds()))
 	}
-	line, err := commandLine(nonce, command, guestKill)
+	line, err := commandLine(nonce, command, guestKill, s.out == s.conn)
 	if err != nil {
 		return -1, nil, err
 	}
@@ -172,6 +218,15 @@ func (s *shell) execute(ctx context.Context, command string, timeout time.Durati
 	defer s.out.SetReadDeadline(time.Time{})
 	var cancelMu sync.Mutex // orders the cancellation against interrupt's deadline
 	cancelled := false
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-dead:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	stop := context.AfterFunc(ctx, func() {
 		cancelMu.Lock()
 		defer cancelMu.Unlock()
@@ -193,11 +248,17 @@ func (s *shell) execute(ctx context.Context, command string, timeout time.Durati
 				if guestKill > 0 && status == 137 && time.Now().After(deadline.Add(-guestTimeoutGrace)) {
 					return status, output, fmt.Errorf("%w after %s", ErrTimeout, timeout)
 				}
+				if fr.length >= 0 && fr.length != len(output) {
+					return status, output, fmt.Errorf("output cut in transit: %d of %d bytes arrived (this guest shows no vmt.data port, and its terminal drops bytes when the host falls behind)", len(output), fr.length)
+				}
 				return status, output, nil
 			}
 		}
 		if err == nil {
 			continue
+		}
+		if death, _ := s.deathNotice(); death != nil {
+			return -1, output, s.dying(death)
 		}
 		if !isTimeout(err) {
 			return -1, output, s.lost(err)
@@ -261,10 +322,23 @@ func (s *shell) send(p []byte) error {
 	return err
 }
 
+// dying makes the shell unusable for good: it died of death, or with
+// the whole guest when QEMU exits at once (a powered-off or panicked guest
+// closes the shell a moment before QEMU exits).
+func (s *shell) dying(death error) error {
+	s.unusable = death
+	if s.guestGone != nil {
+		if gone := s.guestGone(300 * time.Millisecond); gone != nil {
+			s.unusable = gone
+		}
+	}
+	return s.unusable
+}
+
 // lost turns a read or write error into the reason the guest went away.
 func (s *shell) lost(err error) error {
 	if s.guestGone != nil {
-		if gone := s.guestGone(); gone != nil {
+		if gone := s.guestGone(2 * time.Second); gone != nil {
 			s.unusable = gone
 			return gone
 		}
@@ -285,4 +359,105 @@ func (s *shell) close() error {
 
 func isTimeout(err error) bool {
 	return errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// findPorts prints the device of each of vmt's virtio ports in the guest.
+const findPorts = `for p in /sys/class/virtio-ports/*; do n=$(cat "$p/name" 2>/dev/null); case $n in vmt.data|vmt.alive) echo "$n /dev/${p##*/}";; esac; done`
+
+// prepare readies a fresh shell. A shell that writes its output to the
+// terminal (NixOS's backdoor) is moved onto the vmt.data port: a console
+// port drops bytes whenever the host reads too slowly, a serial port never
+// does. Then, on either guest kind, the output goes through a pipe that dd
+// drains in blocks of up to 64 KiB: each write to a virtio port waits for
+// the host, so a program writing line by line would otherwise pay a round
+// trip per line. Last, the shell opens vmt.alive on fd 9, which no command
+// inherits, so that QEMU reports the shell's death. A guest without the
+// ports keeps the plain protocol on its terminal.
+func (s *shell) prepare(ctx context.Context) error {
+	_, out, err := s.executeLocked(ctx, findPorts, setupTimeout, nil)
+	if err != nil {
+		return fmt.Errorf("preparing the shell: %w", err)
+	}
+	ports := map[string]string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if name, dev, ok := strings.Cut(line, " "); ok {
+			ports[name] = dev
+		}
+	}
+	if dev := ports["vmt.data"]; dev != "" && s.data != nil && s.out != s.data {
+		ok, err := s.step(ctx, s.data, func(ok, _ string) string {
+			return "command exec >" + shellQuote(dev) + " && echo " + ok
+		})
+		if err != nil || !ok {
+			s.logf(fmt.Sprintf("command output stays on the terminal: %v", err))
+		}
+	}
+	if s.out == s.data {
+		ok, err := s.step(ctx, s.data, func(ok, failed string) string {
+			return `f=/tmp/.vmt-out.$$; rm -f "$f"; if command -v dd >/dev/null && mkfifo -m 600 "$f"; then dd bs=65536 <"$f" 2>/dev/null & command exec >"$f"; rm -f "$f"; echo ` + ok + `; else echo ` + failed + `; fi`
+		})
+		switch {
+		case err != nil:
+			return fmt.Errorf("preparing the shell's output pipe: %w", err)
+		case !ok:
+			s.logf("the guest has no dd or mkfifo: command output is written to vmt.data directly")
+		}
+	} else {
+		s.logf("the guest shows no vmt.data port: command output comes on the terminal")
+	}
+	if dev := ports["vmt.alive"]; dev != "" {
+		if err := s.writeLine(ctx, "command exec 9>"+shellQuote(dev)+"\n"); err != nil {
+			return s.lost(err)
+		}
+	}
+	return nil
+}
+
+// step runs a line that line(ok, failed) builds in the shell itself (not
+// in a subshell, so that exec lasts); the line echoes one of the two
+// markers, and step reads conn until one arrives, reporting which.
+func (s *shell) step(ctx context.Context, conn net.Conn, line func(ok, failed string) string) (bool, error) {
+	nonce := newNonce()
+	ok, failed := "D"+nonce, "N"+nonce
+	if err := s.writeLine(ctx, line(ok, failed)+"\n"); err != nil {
+		return false, s.lost(err)
+	}
+	deadline := time.Now().Add(setupTimeout)
+	if d, has := ctx.Deadline(); has && d.Before(deadline) {
+		deadline = d
+	}
+	conn.SetReadDeadline(deadline)
+	defer conn.SetReadDeadline(time.Time{})
+	seen := s.pending
+	s.pending = nil
+	buf := make([]byte, 4096)
+	for {
+		for _, marker := range []string{ok, failed} {
+			if i := bytes.Index(seen, []byte(marker+"\n")); i >= 0 {
+				if conn == s.data {
+					s.out = s.data
+				}
+				s.pending = append(s.pending[:0], seen[i+len(marker)+1:]...)
+				return marker == ok, nil
+			}
+		}
+		n, err := conn.Read(buf)
+		seen = append(seen, buf[:n]...)
+		if err != nil {
+			return false, fmt.Errorf("no answer on the vmt.data port: %w", err)
+		}
+	}
+}
+
+// writeLine writes a line to the shell's terminal within the context's
+// deadline (or setupTimeout).
+func (s *shell) writeLine(ctx context.Context, line string) error {
+	deadline := time.Now().Add(setupTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	s.conn.SetWriteDeadline(deadline)
+	defer s.conn.SetWriteDeadline(time.Time{})
+	_, err := io.WriteString(s.conn, line)
+	return err
 }

@@ -49,7 +49,8 @@ func MachineIP(vlan, index int) string {
 	return fmt.Sprintf("192.168.%d.%d", vlan, index)
 }
 
-// nicID names the QEMU device of a machine's NIC on vlan (for set_link).
+// nicID names the QEMU device of a machine's NIC on vlan, so that `info
+// network` says which VLAN a card is on.
 func nicID(vlan int) string { return "nic-vlan" + strconv.Itoa(vlan) }
 
 // userNetdev is the id of the user-mode network, for hostfwd_add.
@@ -153,7 +154,6 @@ func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logge
 			"-netdev", fmt.Sprintf("vde,id=vlan%d,sock=%s", n, sw.Dir),
 			"-device", fmt.Sprintf("virtio-net-pci,netdev=vlan%d,mac=%s,id=%s", n, mac, nicID(n)))
 		addrs = append(addrs, mac+"="+MachineIP(n, index)+"/24")
-		cfg.NICs = append(cfg.NICs, nicID(n))
 	}
 	if len(addrs) > 0 {
 		params = append(params, "vmt.addrs="+strings.Join(addrs, ","))

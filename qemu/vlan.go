@@ -68,7 +68,7 @@ func StartVLAN(number int, dir string) (*VLAN, error) {
 	}
 }
 
-// PID returns the switch's process id.
+// PID returns the process id of the reaper that runs the switch.
 func (v *VLAN) PID() int { return v.cmd.Process.Pid }
 
 // Stop kills the switch and removes its control directory. Calling it
@@ -76,7 +76,7 @@ func (v *VLAN) PID() int { return v.cmd.Process.Pid }
 func (v *VLAN) Stop() {
 	v.stop.Do(func() {
 		v.stdin.Close()
-		killGroup(v.cmd.Process.Pid)
+		stopChildren(v.cmd.Process.Pid)
 		<-v.exited
 		os.RemoveAll(v.Dir)
 	})

@@ -230,8 +230,36 @@ func (a *args) isNone(name string) bool {
 	return a.value(name) == starlark.None
 }
 
-// seconds returns a duration given in seconds (int or float); None is 0,
-// which the engine reads as "no limit".
+// noLimit is the timeout None: no limit of the call's own (the global
+// timeout and the waits around the call still apply).
+const noLimit time.Duration = -1
+
+// timeout returns a timeout parameter: seconds, or noLimit for None. 0 is
+// no time at all (lang.TimeoutRule): waits check once, commands refuse it.
+func (a *args) timeout(name string) (time.Duration, error) {
+	if a.isNone(name) {
+		return noLimit, nil
+	}
+	return a.seconds(name)
+}
+
+// commandTimeout returns the timeout of a guest command the way the
+// engine takes it, 0 for none. A command cannot run in no time, so
+// timeout=0 is an error rather than a second meaning of 0.
+func (a *args) commandTimeout(name string) (time.Duration, error) {
+	t, err := a.timeout(name)
+	switch {
+	case err != nil:
+		return 0, err
+	case t == noLimit:
+		return 0, nil
+	case t == 0:
+		return 0, fmt.Errorf("%s: timeout=0 leaves the command no time to run; pass timeout=None to let it run without a limit", a.name)
+	}
+	return t, nil
+}
+
+// seconds returns a duration given in seconds (int or float); None is 0.
 func (a *args) seconds(name string) (time.Duration, error) {
 	v := a.value(name)
 	if v == starlark.None {

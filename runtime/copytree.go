@@ -9,16 +9,21 @@ import (
 )
 
 // copyTree copies the file or directory src of one root to dst of
-// another, keeping permission bits and copying symbolic links as links.
+// another, keeping permission bits. Symbolic links are copied as links
+// when keepLinks is set (host to guest) and refused otherwise: a link a
+// guest made must never land on the host, where it could point anywhere.
 // Both sides go through os.Root, so neither a ".." nor a symbolic link
 // planted by a guest can make it read or write outside the two roots.
-func copyTree(from *os.Root, src string, to *os.Root, dst string) error {
+func copyTree(from *os.Root, src string, to *os.Root, dst string, keepLinks bool) error {
 	fi, err := from.Lstat(src)
 	if err != nil {
 		return err
 	}
 	switch {
 	case fi.Mode()&fs.ModeSymlink != 0:
+		if !keepLinks {
+			return fmt.Errorf("%s is a symbolic link, and links from a guest are not copied to the host", src)
+		}
 		target, err := from.Readlink(src)
 		if err != nil {
 			return err
@@ -38,7 +43,7 @@ func copyTree(from *os.Root, src string, to *os.Root, dst string) error {
 			return err
 		}
 		for _, name := range names {
-			if err := copyTree(from, path.Join(src, name), to, path.Join(dst, name)); err != nil {
+			if err := copyTree(from, path.Join(src, name), to, path.Join(dst, name), keepLinks); err != nil {
 				return err
 			}
 		}

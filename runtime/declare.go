@@ -26,8 +26,20 @@ func createMachine(c *call) (starlark.Value, error) {
 	}
 	spec := m.spec
 	spec.KeepState = c.args.bool("keep_machine_state")
+	spec.BootTimeout = c.d.opts.BootTimeout
+	if !c.args.isNone("boot_timeout") {
+		t, err := c.args.seconds("boot_timeout")
+		if f, _ := starlark.AsFloat(c.args.value("boot_timeout")); !(f > 0) || err == nil && t <= 0 {
+			// 0 does not mean "no limit" here: a boot wait must end.
+			err = fmt.Errorf("create_machine: boot_timeout must be a number of seconds > 0, got %s", c.args.value("boot_timeout"))
+		}
+		if err != nil {
+			return nil, err
+		}
+		spec.BootTimeout = t
+	}
 	if script, ok := c.args.optStr("start_command"); ok {
-		spec.StartScript = script
+		spec.StartScript = c.d.hostPath(script)
 	} else {
 		decl, err := declaration(c)
 		if err != nil {
@@ -91,6 +103,7 @@ func declaration(c *call) (*qemu.Spec, error) {
 		}
 		d.ForwardPorts = append(d.ForwardPorts, qemu.PortForward{HostPort: host, GuestPort: guest})
 	}
+	c.d.resolveDeclaration(&d) // relative to the script, like every host path
 	return &d, nil
 }
 

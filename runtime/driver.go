@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -14,7 +13,9 @@ import (
 
 // Options configure one run of a test script.
 type Options struct {
-	// Script names the script in messages and backtraces; Source is its text.
+	// Script names the script in messages and backtraces; Source is its
+	// text. Relative host paths in the script are read against the
+	// directory of Script when it is a file, else the working directory.
 	Script string
 	Source []byte
 	// Machines are the machines given on the command line (start scripts).
@@ -23,7 +24,12 @@ type Options struct {
 	VLans []int
 	// GlobalTimeout stops the test when it runs longer; 0 means never.
 	GlobalTimeout time.Duration
-	// OutputDir receives screenshots and files copied out of guests.
+	// BootTimeout is the boot timeout of the machines create_machine
+	// declares without boot_timeout (those in Machines carry their own);
+	// 0 leaves the engine's default.
+	BootTimeout time.Duration
+	// OutputDir receives screenshots and files copied out of guests;
+	// nothing is written outside it.
 	OutputDir string
 	// Interactive runs a REPL after the script (or instead, without one).
 	Interactive bool
@@ -49,6 +55,8 @@ type driver struct {
 	opts Options
 	ctx  context.Context // cancelled by the global timeout or a signal
 	log  *Log
+	// scriptDir is where relative host paths of the script are read from.
+	scriptDir string
 
 	machines []*Machine
 	vlans    []*VLan // in order of their numbers
@@ -88,6 +96,7 @@ func newDriver(ctx context.Context, opts Options, sinks ...logSink) *driver {
 		opts:       opts,
 		ctx:        ctx,
 		log:        newLog(sinks...),
+		scriptDir:  scriptDir(opts.Script),
 		sources:    map[string][]byte{opts.Script: opts.Source},
 		vlansValue: frozenList([]*VLan(nil)),
 	}
@@ -182,12 +191,4 @@ func (d *driver) release() {
 			d.log.Line("", fmt.Sprintf("releasing: %v", err))
 		}
 	})
-}
-
-// outputPath places a bare file name in the output directory.
-func (d *driver) outputPath(name string) string {
-	if filepath.IsAbs(name) || filepath.Base(name) != name {
-		return name
-	}
-	return filepath.Join(d.opts.OutputDir, name)
 }

@@ -55,6 +55,9 @@ type MachineSpec struct {
 	StartScript string
 	AllowReboot bool
 	KeepState   bool
+	// BootTimeout bounds the wait for the backdoor shell at each boot;
+	// 0 leaves the engine's default.
+	BootTimeout time.Duration
 	// Declared is set for a machine declared by create_machine without
 	// a start_command.
 	Declared *qemu.Spec

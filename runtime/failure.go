@@ -78,5 +78,8 @@ func outputTail(out []byte) string {
 		head = fmt.Sprintf("Output (last %d of %d lines):\n", outputTailLines, len(lines))
 		lines = lines[len(lines)-outputTailLines:]
 	}
+	for i, l := range lines {
+		lines[i] = displayLine([]byte(l), liveLineBytes) // binary stays out of the terminal
+	}
 	return head + "  | " + strings.Join(lines, "\n  | ") + "\n"
 }

@@ -87,7 +87,7 @@ func (m *Machine) mustSucceed(c *call, command string, timeout time.Duration) ([
 
 func machineExecute(m *Machine, c *call) (starlark.Value, error) {
 	command := c.args.str("command")
-	timeout, err := c.args.seconds("timeout")
+	timeout, err := c.args.commandTimeout("timeout")
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func machineExecute(m *Machine, c *call) (starlark.Value, error) {
 }
 
 func machineSucceed(m *Machine, c *call) (starlark.Value, error) {
-	timeout, err := c.args.seconds("timeout")
+	timeout, err := c.args.commandTimeout("timeout")
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +132,7 @@ func machineSucceed(m *Machine, c *call) (starlark.Value, error) {
 }
 
 func machineFail(m *Machine, c *call) (starlark.Value, error) {
-	timeout, err := c.args.seconds("timeout")
+	timeout, err := c.args.commandTimeout("timeout")
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +156,7 @@ func machineFail(m *Machine, c *call) (starlark.Value, error) {
 // waitForStatus repeats a command once a second until its exit status is
 // zero (wantZero) or non-zero, and returns its output.
 func (m *Machine) waitForStatus(c *call, command string, wantZero bool) (starlark.Value, error) {
-	timeout, err := c.args.seconds("timeout")
+	timeout, err := c.args.timeout("timeout")
 	if err != nil {
 		return nil, err
 	}

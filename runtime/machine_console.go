@@ -2,12 +2,14 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"time"
 
 	"github.com/digitalocean/go-qemu/qmp"
+	"github.com/vmt-dev/vmt/qemu"
 	"go.starlark.net/starlark"
 )
 
@@ -20,14 +22,24 @@ func machineWaitForConsoleText(m *Machine, c *call) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	timeout, err := c.args.seconds("timeout")
+	timeout, err := c.args.timeout("timeout")
 	if err != nil {
 		return nil, err
 	}
 	err = m.step("waiting for "+re.String()+" to appear on the console", func() error {
 		ctx, cancel := c.d.callContext()
 		defer cancel()
-		if _, err := eng.WaitForConsoleText(ctx, re, timeout); err != nil {
+		wait := timeout
+		switch timeout {
+		case noLimit:
+			wait = 0 // the engine's "none"
+		case 0:
+			wait = time.Nanosecond // what the console holds already, at once
+		}
+		if _, err := eng.WaitForConsoleText(ctx, re, wait); err != nil {
+			if timeout == 0 && errors.Is(err, qemu.ErrTimeout) {
+				return fmt.Errorf("%s: timed out at once (timeout=0 checks once) waiting for console text matching %q", m.name, re)
+			}
 			return c.d.callError(ctx, err)
 		}
 		return nil
@@ -131,7 +143,7 @@ func machineWaitForQMPEvent(m *Machine, c *call) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	timeout, err := c.args.seconds("timeout")
+	timeout, err := c.args.timeout("timeout")
 	if err != nil {
 		return nil, err
 	}
@@ -141,14 +153,21 @@ func machineWaitForQMPEvent(m *Machine, c *call) (starlark.Value, error) {
 		if err := c.d.checkConditions(c.thread); err != nil {
 			return err
 		}
+		// timeout=0 looks once at the events received so far.
 		deadline := time.Now().Add(timeout)
 		for {
 			remaining := time.Until(deadline)
-			if remaining <= 0 {
+			if timeout == 0 {
+				remaining = time.Nanosecond
+			} else if remaining <= 0 {
 				return fmt.Errorf("%s: no accepted QMP event within %s", m.name, formatSeconds(timeout))
 			}
 			ctx, cancel := c.d.callContext()
 			event, err := eng.WaitForQMPEvent(ctx, func(qmp.Event) bool { return true }, remaining)
+			if timeout == 0 && errors.Is(err, qemu.ErrTimeout) {
+				cancel()
+				return fmt.Errorf("%s: timed out at once (timeout=0 checks once): no accepted QMP event among those received", m.name)
+			}
 			if err != nil {
 				err = c.d.callError(ctx, err)
 				cancel()

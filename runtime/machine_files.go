@@ -6,6 +6,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
+	"unicode/utf8"
 
 	"go.starlark.net/starlark"
 )
@@ -33,12 +35,9 @@ func (m *Machine) sharedTemp() (host, guest string, err error) {
 func machineCopyFromHost(m *Machine, c *call) (starlark.Value, error) {
 	source, target := c.args.str("source"), c.args.str("target")
 	return starlark.None, m.step(fmt.Sprintf("copying %s from the host to %s", source, target), func() error {
-		abs, err := filepath.Abs(source)
-		if err != nil {
-			return err
-		}
+		abs := filepath.Clean(c.d.hostPath(source))
 		if _, err := os.Lstat(abs); err != nil {
-			return fmt.Errorf("copy_from_host: %w", err)
+			return c.d.hostPathError("copy_from_host", source, err)
 		}
 		from, err := os.OpenRoot(filepath.Dir(abs))
 		if err != nil {
@@ -56,10 +55,11 @@ func machineCopyFromHost(m *Machine, c *call) (starlark.Value, error) {
 		}
 		defer to.Close()
 		name := filepath.Base(abs)
-		if err := copyTree(from, name, to, name); err != nil {
+		if err := copyTree(from, name, to, name, true); err != nil {
 			return fmt.Errorf("copy_from_host: %s: %w", source, err)
 		}
-		_, err = m.mustSucceed(c, fmt.Sprintf("mkdir -p %s && cp -r %s %s",
+		// "--": a target such as "-n" is a path, not an option.
+		_, err = m.mustSucceed(c, fmt.Sprintf("mkdir -p -- %s && cp -r -- %s %s",
 			shellQuote(path.Dir(target)), shellQuote(path.Join(guest, name)), shellQuote(target)), 0)
 		return err
 	})
@@ -71,19 +71,21 @@ const viaShellChunk = 48 * 1024
 func machineCopyFromHostViaShell(m *Machine, c *call) (starlark.Value, error) {
 	source, target := c.args.str("source"), c.args.str("target")
 	return starlark.None, m.step(fmt.Sprintf("copying %s from the host to %s through the shell", source, target), func() error {
-		fi, err := os.Stat(source)
+		abs := c.d.hostPath(source)
+		fi, err := os.Stat(abs)
 		if err != nil {
-			return fmt.Errorf("copy_from_host_via_shell: %w", err)
+			return c.d.hostPathError("copy_from_host_via_shell", source, err)
 		}
 		if !fi.Mode().IsRegular() {
-			return fmt.Errorf("copy_from_host_via_shell: %s is not a regular file (use copy_from_host for directories)", source)
+			return fmt.Errorf("copy_from_host_via_shell: %s is not a regular file (use copy_from_host for directories)", abs)
 		}
-		data, err := os.ReadFile(source)
+		data, err := os.ReadFile(abs)
 		if err != nil {
 			return fmt.Errorf("copy_from_host_via_shell: %w", err)
 		}
+		// Redirections take any word as a path; mkdir and chmod get "--".
 		quoted := shellQuote(target)
-		if _, err := m.mustSucceed(c, fmt.Sprintf("mkdir -p %s && : > %s", shellQuote(path.Dir(target)), quoted), 0); err != nil {
+		if _, err := m.mustSucceed(c, fmt.Sprintf("mkdir -p -- %s && : > %s", shellQuote(path.Dir(target)), quoted), 0); err != nil {
 			return err
 		}
 		for start := 0; start < len(data); start += viaShellChunk {
@@ -97,7 +99,7 @@ func machineCopyFromHostViaShell(m *Machine, c *call) (starlark.Value, error) {
 				return &commandError{machine: m.name, command: command, status: status, output: out}
 			}
 		}
-		_, err = m.mustSucceed(c, fmt.Sprintf("chmod %o %s", fi.Mode().Perm(), quoted), 0)
+		_, err = m.mustSucceed(c, fmt.Sprintf("chmod %o -- %s", fi.Mode().Perm(), quoted), 0)
 		return err
 	})
 }
@@ -105,8 +107,12 @@ func machineCopyFromHostViaShell(m *Machine, c *call) (starlark.Value, error) {
 func machineCopyFromMachine(m *Machine, c *call) (starlark.Value, error) {
 	source, targetDir := c.args.str("source"), c.args.str("target_dir")
 	return starlark.None, m.step(fmt.Sprintf("copying %s out of the guest", source), func() error {
-		if targetDir != "" && !filepath.IsLocal(targetDir) {
-			return fmt.Errorf("copy_from_machine: target_dir %q must be a relative path inside the output directory", targetDir)
+		dir := "."
+		if targetDir != "" {
+			var err error
+			if dir, err = c.d.outputName("copy_from_machine: target_dir", targetDir, "logs"); err != nil {
+				return err
+			}
 		}
 		name := path.Base(path.Clean(source))
 		if name == "/" || name == "." || name == ".." {
@@ -122,15 +128,23 @@ func machineCopyFromMachine(m *Machine, c *call) (starlark.Value, error) {
 			return err
 		}
 		defer os.RemoveAll(host)
-		if _, err := m.mustSucceed(c, fmt.Sprintf("cp -r %s %s", shellQuote(source), shellQuote(path.Join(guest, name))), 0); err != nil {
+		// -L: the guest resolves its symbolic links, so that they arrive
+		// as the files they point to (copyTree refuses links); "--": a
+		// source such as "-n" is a path, not an option.
+		command := fmt.Sprintf("cp -RL -- %s %s 2>&1", shellQuote(source), shellQuote(path.Join(guest, name)))
+		status, output, err := m.run(c, command, 0)
+		if err != nil {
 			return err
+		}
+		if status != 0 {
+			return fmt.Errorf("copy_from_machine: copying %s in the guest failed (%s): %w", source, lastLine(output),
+				&commandError{machine: m.name, command: command, status: status, output: output})
 		}
 		from, err := os.OpenRoot(host)
 		if err != nil {
 			return err
 		}
 		defer from.Close()
-		dir := filepath.Clean(targetDir)
 		if err := out.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("copy_from_machine: %w", err)
 		}
@@ -138,9 +152,32 @@ func machineCopyFromMachine(m *Machine, c *call) (starlark.Value, error) {
 		if err := out.RemoveAll(dst); err != nil {
 			return fmt.Errorf("copy_from_machine: replacing %s: %w", dst, err)
 		}
-		if err := copyTree(from, name, out, dst); err != nil {
+		if err := copyTree(from, name, out, dst, false); err != nil {
 			return fmt.Errorf("copy_from_machine: %w", err)
 		}
 		return nil
 	})
+}
+
+// errorLineBytes bounds what an error message quotes of a guest's output.
+const errorLineBytes = 300
+
+// lastLine is the last line of a command's output for an error message:
+// of a long line, the end, where the reason is.
+func lastLine(out []byte) string {
+	text := strings.TrimRight(string(out), "\n")
+	if i := strings.LastIndexByte(text, '\n'); i >= 0 {
+		text = text[i+1:]
+	}
+	if text == "" {
+		return "no message"
+	}
+	if len(text) > errorLineBytes {
+		start := len(text) - errorLineBytes
+		for start < len(text) && !utf8.RuneStart(text[start]) {
+			start++
+		}
+		return "…" + displayLine([]byte(text[start:]), errorLineBytes)
+	}
+	return displayLine([]byte(text), errorLineBytes)
 }

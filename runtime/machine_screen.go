@@ -42,28 +42,36 @@ func machineSendChars(m *Machine, c *call) (starlark.Value, error) {
 	})
 }
 
-// screenshotPath places a bare file name in the output directory and
-// gives a name without extension ".png".
-func (d *driver) screenshotPath(name string) string {
+func machineScreenshot(m *Machine, c *call) (starlark.Value, error) {
+	name := c.args.str("filename")
 	if filepath.Ext(name) == "" {
 		name += ".png"
 	}
-	return d.outputPath(name)
-}
-
-func machineScreenshot(m *Machine, c *call) (starlark.Value, error) {
-	path := c.d.screenshotPath(c.args.str("filename"))
-	return starlark.None, m.step("making a screenshot: "+path, func() error {
-		return m.screenshot(c, path)
+	rel, err := c.d.outputName("screenshot", name, "screen.png")
+	if err != nil {
+		return nil, err
+	}
+	return starlark.None, m.step("making a screenshot: "+filepath.Join(c.d.opts.OutputDir, rel), func() error {
+		// The engine writes where it is told; the picture reaches the
+		// output directory through os.Root, which keeps it inside.
+		tmp, err := os.MkdirTemp("", "vmt-screenshot-")
+		if err != nil {
+			return fmt.Errorf("%s: screenshot: %w", m.name, err)
+		}
+		defer os.RemoveAll(tmp)
+		if err := m.screenshot(c, filepath.Join(tmp, "screen.png")); err != nil {
+			return err
+		}
+		if err := c.d.saveOutput(tmp, "screen.png", rel); err != nil {
+			return fmt.Errorf("%s: screenshot: %w", m.name, err)
+		}
+		return nil
 	})
 }
 
 // screenshot saves the display as a PNG file at path.
 func (m *Machine) screenshot(c *call, path string) error {
 	return m.engineCall(c, func(eng Engine, ctx context.Context) error {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return fmt.Errorf("%s: screenshot: %w", m.name, err)
-		}
 		return eng.Screenshot(ctx, path)
 	})
 }
@@ -123,7 +131,7 @@ func (m *Machine) waitForMatch(c *call, param, what string, read func(lastTry bo
 	if err != nil {
 		return nil, err
 	}
-	timeout, err := c.args.seconds("timeout")
+	timeout, err := c.args.timeout("timeout")
 	if err != nil {
 		return nil, err
 	}

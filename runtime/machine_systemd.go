@@ -9,13 +9,16 @@ import (
 )
 
 // systemctlLine builds a systemctl command line for the system manager,
-// or for user's manager through su. args must already be shell words.
+// or for user's manager through su. args must already be shell words,
+// with "--" before the words that come from the script. The user comes
+// after "--" too (su of util-linux, shadow and busybox accept it), so
+// that a name such as "-c" is not an option.
 func systemctlLine(args, user string) string {
 	if user == "" {
 		return "systemctl " + args
 	}
 	inner := "XDG_RUNTIME_DIR=/run/user/$(id -u) systemctl --user " + args
-	return fmt.Sprintf("su -l %s -s /bin/sh -c %s", shellQuote(user), shellQuote(inner))
+	return fmt.Sprintf("su -l -s /bin/sh -c %s -- %s", shellQuote(inner), shellQuote(user))
 }
 
 // optionalUser returns the user parameter, "" when it is None.
@@ -46,7 +49,7 @@ func (m *Machine) systemctl(c *call, args, user string) (starlark.Value, error) 
 
 // unitInfo returns the properties of a unit as `systemctl show` lists them.
 func (m *Machine) unitInfo(c *call, unit, user string) (map[string]string, []string, error) {
-	command := systemctlLine("--no-pager show "+shellQuote(unit), user)
+	command := systemctlLine("--no-pager show -- "+shellQuote(unit), user)
 	status, out, err := m.run(c, command, 0)
 	if err != nil {
 		return nil, nil, err
@@ -91,7 +94,7 @@ func machineGetUnitInfo(m *Machine, c *call) (starlark.Value, error) {
 
 // unitProperty reads one property with systemctl show --property.
 func (m *Machine) unitProperty(c *call, unit, property, user string) (string, error) {
-	command := systemctlLine(fmt.Sprintf("--no-pager show %s --property=%s", shellQuote(unit), shellQuote(property)), user)
+	command := systemctlLine(fmt.Sprintf("--no-pager show --property=%s -- %s", shellQuote(property), shellQuote(unit)), user)
 	status, out, err := m.run(c, command, 0)
 	if err != nil {
 		return "", err
@@ -135,15 +138,15 @@ func machineRequireUnitState(m *Machine, c *call) (starlark.Value, error) {
 }
 
 func machineStartJob(m *Machine, c *call) (starlark.Value, error) {
-	return m.systemctl(c, "start "+shellQuote(c.args.str("jobname")), optionalUser(c))
+	return m.systemctl(c, "start -- "+shellQuote(c.args.str("jobname")), optionalUser(c))
 }
 
 func machineStopJob(m *Machine, c *call) (starlark.Value, error) {
-	return m.systemctl(c, "stop "+shellQuote(c.args.str("jobname")), optionalUser(c))
+	return m.systemctl(c, "stop -- "+shellQuote(c.args.str("jobname")), optionalUser(c))
 }
 
 func machineWaitForUnit(m *Machine, c *call) (starlark.Value, error) {
-	timeout, err := c.args.seconds("timeout")
+	timeout, err := c.args.timeout("timeout")
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 // waitForCommand repeats a probe command once a second until its exit
 // status says the condition holds (zero when wantZero, else non-zero).
 func (m *Machine) waitForCommand(c *call, msg, what, probe string, wantZero bool) (starlark.Value, error) {
-	timeout, err := c.args.seconds("timeout")
+	timeout, err := c.args.timeout("timeout")
 	if err != nil {
 		return nil, err
 	}
@@ -32,15 +32,18 @@ func (m *Machine) waitForCommand(c *call, msg, what, probe string, wantZero bool
 
 func machineWaitForFile(m *Machine, c *call) (starlark.Value, error) {
 	name := c.args.str("filename")
+	// With two arguments test reads the second as the operand of -e
+	// whatever it looks like; a "--" would break bash's test.
 	return m.waitForCommand(c, "waiting for file "+name, "file "+name+" to exist", "test -e "+shellQuote(name), true)
 }
 
 // portProbe builds a command that exits 0 when something accepts TCP
 // connections on addr:port in the guest: `nc -z` where the guest has a
 // netcat that knows -z, else, for a loopback address, a listening socket
-// on the port in /proc/net/tcp{,6} (busybox's nc has no -z).
+// on the port in /proc/net/tcp{,6} (busybox's nc has no -z). "--" keeps an
+// address from being read as an option.
 func portProbe(port int, addr string) string {
-	probe := fmt.Sprintf("nc -z %s %d 2>/dev/null", shellQuote(addr), port)
+	probe := fmt.Sprintf("nc -z -- %s %d 2>/dev/null", shellQuote(addr), port)
 	if isLoopback(addr) {
 		probe += fmt.Sprintf(" || grep -qE ':%04X [0-9A-F]+:[0-9A-F]+ 0A ' /proc/net/tcp /proc/net/tcp6 2>/dev/null", port)
 	}

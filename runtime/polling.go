@@ -102,7 +102,7 @@ func (e *conditionError) Unwrap() error { return e.err }
 
 // pollingWait waits until the condition holds.
 func pollingWait(p *pollingCondition, c *call) (starlark.Value, error) {
-	timeout, err := c.args.seconds("timeout")
+	timeout, err := c.args.timeout("timeout")
 	if err != nil {
 		return nil, err
 	}

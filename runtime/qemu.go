@@ -9,21 +9,34 @@ import (
 )
 
 // QEMU is the backend of `vmt run`: machines and VLAN switches of package
-// qemu. Machine state lives in TmpDir ("" for the system's temporary
-// directory) as vm-state-NAME, the NixOS driver's layout, so that
-// KeepState finds it again; switches live in a directory of their own.
+// qemu, all in one private run directory (qemu.RunDir) under TmpDir (""
+// for the system's temporary directory), made on first use and removed by
+// Release. With KeepState, or a machine's own keep_machine_state, the
+// machine's state dir is the one kept across runs.
 type QEMU struct {
 	TmpDir    string
 	KeepState bool
 
-	mu        sync.Mutex
-	switchDir string
-	switches  map[int]*qemu.VLAN
+	mu       sync.Mutex
+	run      *qemu.RunDir
+	switches map[int]*qemu.VLAN
 }
 
 // NewMachine makes a machine from a start script or a declaration.
 func (q *QEMU) NewMachine(spec MachineSpec, log EngineLogger) (Engine, error) {
-	cfg := qemu.Config{Name: spec.Name, StartScript: spec.StartScript, TmpDir: q.TmpDir, Log: log}
+	q.mu.Lock()
+	run, err := q.runDirLocked()
+	q.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	keep := q.KeepState || spec.KeepState
+	if keep {
+		if err := run.KeepState(spec.Name); err != nil {
+			return nil, err
+		}
+	}
+	cfg := qemu.Config{Name: spec.Name, StartScript: spec.StartScript, TmpDir: run.Path, Log: log}
 	if d := spec.Declared; d != nil {
 		for _, nr := range d.VLANs {
 			if _, err := q.vlan(nr); err != nil {
@@ -31,15 +44,15 @@ func (q *QEMU) NewMachine(spec MachineSpec, log EngineLogger) (Engine, error) {
 			}
 		}
 		q.mu.Lock()
-		var err error
-		cfg, err = d.Config(q.TmpDir, spec.Index, q.switches, log)
+		cfg, err = d.Config(run.Path, spec.Index, q.switches, log)
 		q.mu.Unlock()
 		if err != nil {
 			return nil, err
 		}
 	}
-	cfg.KeepState = q.KeepState || spec.KeepState
+	cfg.KeepState = keep
 	cfg.AllowReboot = spec.AllowReboot
+	cfg.BootTimeout = spec.BootTimeout
 	m, err := qemu.New(cfg)
 	if err != nil {
 		return nil, err
@@ -57,6 +70,19 @@ func (q *QEMU) NewVLan(nr int, _ EngineLogger) (VLanEngine, error) {
 	return qemuVLan{v}, nil
 }
 
+// runDirLocked returns the run dir, making it on first use.
+func (q *QEMU) runDirLocked() (*qemu.RunDir, error) {
+	if q.run == nil {
+		run, err := qemu.NewRunDir(q.TmpDir)
+		if err != nil {
+			return nil, err
+		}
+		q.run = run
+		q.switches = map[int]*qemu.VLAN{}
+	}
+	return q.run, nil
+}
+
 // vlan returns the switch of VLAN nr, starting it on first use.
 func (q *QEMU) vlan(nr int) (*qemu.VLAN, error) {
 	q.mu.Lock()
@@ -64,15 +90,11 @@ func (q *QEMU) vlan(nr int) (*qemu.VLAN, error) {
 	if v, ok := q.switches[nr]; ok {
 		return v, nil
 	}
-	if q.switchDir == "" {
-		dir, err := os.MkdirTemp(q.TmpDir, "vmt-vlans-")
-		if err != nil {
-			return nil, fmt.Errorf("vlan %d: %w", nr, err)
-		}
-		q.switchDir = dir
-		q.switches = map[int]*qemu.VLAN{}
+	run, err := q.runDirLocked()
+	if err != nil {
+		return nil, fmt.Errorf("vlan %d: %w", nr, err)
 	}
-	v, err := qemu.StartVLAN(nr, q.switchDir)
+	v, err := qemu.StartVLAN(nr, run.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +106,8 @@ func (q *QEMU) vlan(nr int) (*qemu.VLAN, error) {
 	return v, nil
 }
 
-// Release stops the switches.
+// Release stops the switches and removes the run dir; the driver calls it
+// after releasing the machines.
 func (q *QEMU) Release() error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -92,11 +115,11 @@ func (q *QEMU) Release() error {
 		v.Stop()
 		delete(q.switches, nr)
 	}
-	if q.switchDir == "" {
+	if q.run == nil {
 		return nil
 	}
-	err := os.RemoveAll(q.switchDir)
-	q.switchDir = ""
+	err := q.run.Remove()
+	q.run = nil
 	return err
 }
 

@@ -32,7 +32,8 @@ import (
 //	interactive          run the REPL after the script
 //
 // Placeholders: @OUTDIR@ (the output directory), @TESTDATA@, @KERNEL@ and
-// @INITRD@ (the test guest's).
+// @INITRD@ (the test guest's), @KERNEL_REL@ and @INITRD_REL@ (the same,
+// relative to testdata).
 
 // scriptCase is one case of a testdata file.
 type scriptCase struct {
@@ -186,6 +187,8 @@ func runCase(t *testing.T, pool *guestPool, c scriptCase) {
 		"@TESTDATA@", testdata,
 		"@KERNEL@", img.Kernel,
 		"@INITRD@", img.Initramfs,
+		"@KERNEL_REL@", relativeTo(t, testdata, img.Kernel),
+		"@INITRD_REL@", relativeTo(t, testdata, img.Initramfs),
 	).Replace(c.src)
 	var specs []MachineSpec
 	for _, name := range c.opts.machines {
@@ -206,6 +209,15 @@ func runCase(t *testing.T, pool *guestPool, c scriptCase) {
 	}
 	err := Run(t.Context(), opts)
 	checkOutcome(t, c, err)
+}
+
+// relativeTo is path relative to dir.
+func relativeTo(t *testing.T, dir, path string) string {
+	rel, err := filepath.Rel(dir, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rel
 }
 
 // checkOutcome compares a run's error with the case's expectations.

@@ -31,6 +31,9 @@ type timeoutError struct {
 
 func (e *timeoutError) Error() string {
 	msg := fmt.Sprintf("timed out after %s waiting for %s", formatSeconds(e.timeout), e.what)
+	if e.timeout == 0 {
+		msg = "timed out at once (timeout=0 checks once) waiting for " + e.what
+	}
 	if e.last != nil {
 		msg += " (last attempt: " + e.last.Error() + ")"
 	}
@@ -66,10 +69,20 @@ const finalTrySlack = 200 * time.Millisecond
 // deadline. check returns *notYet while the condition does not hold; any
 // other error ends the wait at once. Guest calls made by check stop at
 // the deadline, so the wait never overruns it by more than a call's
-// clean-up.
+// clean-up. A timeout of 0 gives no time to wait: check runs once, as
+// the final try, and its guest calls are bounded only by the waits
+// around this one.
 func (d *driver) waitUntil(what string, timeout, interval time.Duration, check func(lastTry bool) error) error {
+	if timeout <= 0 {
+		err := check(true)
+		var pending *notYet
+		if errors.As(err, &pending) {
+			return &timeoutError{what: what, last: pending.cause}
+		}
+		return err
+	}
 	deadline := time.Now().Add(timeout)
-	lastTry := timeout <= 0
+	lastTry := false
 	var last error
 	for {
 		err := d.within(deadline, func() error { return check(lastTry) })
@@ -107,7 +120,7 @@ func (d *driver) waitUntil(what string, timeout, interval time.Duration, check f
 
 // retryBuiltin calls fn once a second until it returns a true value.
 func retryBuiltin(c *call) (starlark.Value, error) {
-	timeout, err := c.args.seconds("timeout")
+	timeout, err := c.args.timeout("timeout")
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ type runFlags struct {
 	startScripts  []string
 	vlans         []string
 	globalTimeout int
+	bootTimeout   int
 	outputDir     string
 	keepVMState   bool
 	interactive   bool
@@ -42,6 +43,14 @@ scripts) and from create_machine calls in the script; VLANs from --vlans (or
 vlans). LOGFILE set writes the log as XML there. NO_COLOR set turns colours
 off.
 
+A machine that does not reach its backdoor shell within --boot-timeout
+seconds (create_machine's boot_timeout for its machine) fails the test
+with its last console lines.
+
+Each run keeps its files (machine state, sockets, the shared directory) in a
+private directory, $TMPDIR/vmt-run-XXXXXX, removed when it ends; a later run
+removes the directory of a run whose vmt was killed.
+
 The script is parsed and checked before anything boots. With -I, a REPL with
 the same globals follows the script (or replaces it when there is none).
 
@@ -57,8 +66,9 @@ interruption), 2 usage error or a script that does not parse or resolve
 	f.StringSliceVar(&flags.startScripts, "start-scripts", nil, "NixOS start scripts (run-NAME-vm) of the machines; default from env startScripts")
 	f.StringSliceVar(&flags.vlans, "vlans", nil, "numbers of the VLANs to create; default from env vlans")
 	f.IntVar(&flags.globalTimeout, "global-timeout", 3600, "seconds the whole test may run (env globalTimeout); 0 for no limit")
+	f.IntVar(&flags.bootTimeout, "boot-timeout", 600, "seconds a machine may take to reach its backdoor shell; create_machine's boot_timeout overrides it")
 	f.StringVarP(&flags.outputDir, "output-dir", "o", ".", "writable directory for screenshots and files copied out of guests")
-	f.BoolVarP(&flags.keepVMState, "keep-vm-state", "K", false, "keep the machines' state directories (disk images) between runs")
+	f.BoolVarP(&flags.keepVMState, "keep-vm-state", "K", false, "keep the machines' state directories (disk images) between runs, in $TMPDIR/vmt-kept-UID")
 	f.BoolVarP(&flags.interactive, "interactive", "I", false, "open a REPL with the test's globals after the script")
 	f.StringVar(&flags.junitXML, "junit-xml", "", "write a JUnit XML report to this file, one test case per subtest")
 	root.AddCommand(cmd)
@@ -144,10 +154,15 @@ func runOptions(cmd *cobra.Command, args []string, flags runFlags) (runtime.Opti
 		timeout = n
 	}
 	opts.GlobalTimeout = time.Duration(timeout) * time.Second
+	if flags.bootTimeout <= 0 {
+		// Every wait has a deadline: a boot that never ends is not one.
+		return opts, fmt.Errorf("--boot-timeout %d: give seconds > 0", flags.bootTimeout)
+	}
+	opts.BootTimeout = time.Duration(flags.bootTimeout) * time.Second
 
 	scripts := startScripts(flags.startScripts)
 	for i, name := range lint.MachineNamesFromStartScripts(scripts) {
-		opts.Machines = append(opts.Machines, runtime.MachineSpec{Name: name, StartScript: scripts[i]})
+		opts.Machines = append(opts.Machines, runtime.MachineSpec{Name: name, StartScript: scripts[i], BootTimeout: opts.BootTimeout})
 	}
 
 	// --vlans takes 1,2 or "1 2" (or the flag again); env vlans, "1 2".

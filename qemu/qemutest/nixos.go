@@ -18,6 +18,17 @@ import (
 // address 192.168.N.index. It returns the script's path.
 func NixOSStartScript(t testing.TB, dir, name string, index int, vlans ...int) string {
 	t.Helper()
+	return NixOSStartScriptWith(t, dir, name, index, nil, vlans...)
+}
+
+// HidePorts is a kernel parameter of the test guest that hides vmt's
+// virtio ports from the engine, as on a guest without sysfs: command
+// output then travels on the terminal.
+const HidePorts = "vmt.hide-ports"
+
+// NixOSStartScriptWith is NixOSStartScript with more kernel parameters.
+func NixOSStartScriptWith(t testing.TB, dir, name string, index int, params []string, vlans ...int) string {
+	t.Helper()
 	img := Image(t)
 	var nics, addrs []string
 	for _, n := range vlans {
@@ -25,9 +36,12 @@ func NixOSStartScript(t testing.TB, dir, name string, index int, vlans ...int) s
 		nics = append(nics, fmt.Sprintf(`-netdev vde,id=vlan%d,sock="$QEMU_VDE_SOCKET_%d" -device virtio-net-pci,netdev=vlan%d,mac=%s`, n, n, n, mac))
 		addrs = append(addrs, fmt.Sprintf("%s=192.168.%d.%d/24", mac, n, index))
 	}
-	params := fmt.Sprintf("console=ttyS0 panic=-1 quiet vmt.nixos-shell vmt.hostname=%s vmt.mounts=shared:/tmp/shared,xchg:/tmp/xchg", name)
+	cmdline := fmt.Sprintf("console=ttyS0 panic=-1 quiet vmt.nixos-shell vmt.hostname=%s vmt.mounts=shared:/tmp/shared,xchg:/tmp/xchg", name)
 	if len(addrs) > 0 {
-		params += " vmt.addrs=" + strings.Join(addrs, ",")
+		cmdline += " vmt.addrs=" + strings.Join(addrs, ",")
+	}
+	if len(params) > 0 {
+		cmdline += " " + strings.Join(params, " ")
 	}
 	script := fmt.Sprintf(`#!/bin/sh
 # A NixOS-style start script (written by qemutest): QEMU runs as a child
@@ -41,7 +55,7 @@ qemu-system-x86_64 -name %s -m 256 \
 	-virtfs local,path="$TMPDIR/xchg",security_model=none,mount_tag=xchg \
 	-net nic,netdev=user.0,model=virtio -netdev user,id=user.0 \
 	%s $QEMU_OPTS "$@"
-`, name, img.Kernel, img.Initramfs, params, strings.Join(nics, " "))
+`, name, img.Kernel, img.Initramfs, cmdline, strings.Join(nics, " "))
 	path := filepath.Join(dir, "run-"+name+"-vm")
 	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
