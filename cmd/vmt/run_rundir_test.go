@@ -99,23 +99,30 @@ func TestRunKilledLeavesNothing(t *testing.T) {
 	}
 }
 
-// Two runs at once in one TMPDIR, with the same machine name, each guest
-// writing and reading its /tmp/xchg and /tmp/shared: neither disturbs the
-// other, and both leave nothing behind.
+// Two runs at once in one TMPDIR, with the same machine names, a
+// NixOS-style machine from a start script and one of vmt's own declared by
+// the script, each guest writing and reading its /tmp/xchg and
+// /tmp/shared: neither run disturbs the other, and both leave nothing
+// behind.
 func TestRunConcurrentRunsShareATmpDir(t *testing.T) {
 	vmt := buildVMT(t, t.TempDir())
 	tmp := qemutest.TempDir(t)
 	dir := t.TempDir()
 	start := qemutest.NixOSStartScript(t, dir, "twin", 1)
+	img := qemutest.Image(t)
 	var wg sync.WaitGroup
 	outs := make([]lockedBuffer, 2)
 	errs := make([]error, 2)
 	for i, who := range []string{"first", "second"} {
 		script := filepath.Join(dir, who+".star")
-		os.WriteFile(script, []byte(fmt.Sprintf(`twin.succeed("echo %[1]s > /tmp/xchg/who; echo %[1]s > /tmp/shared/who")
+		os.WriteFile(script, []byte(fmt.Sprintf(`create_machine("own", kernel=%[2]q, initrd=%[3]q, memory_size=256)
+start_all()
+for m in [twin, own]:
+    m.succeed("echo %[1]s > /tmp/xchg/who; echo %[1]s-" + m.name + " > /tmp/shared/who-" + m.name)
 twin.succeed("sleep 3")
-assert_eq(twin.succeed("cat /tmp/xchg/who /tmp/shared/who"), "%[1]s\n%[1]s\n")
-`, who)), 0o644)
+for m in [twin, own]:
+    assert_eq(m.succeed("cat /tmp/xchg/who /tmp/shared/who-" + m.name), "%[1]s\n%[1]s-" + m.name + "\n")
+`, who, img.Kernel, img.Initramfs)), 0o644)
 		wg.Go(func() {
 			errs[i] = vmtRunIn(vmt, tmp, start, &outs[i], "-o", dir, script).Run()
 		})
