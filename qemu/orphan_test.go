@@ -1,12 +1,10 @@
 package qemu_test
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,29 +14,11 @@ import (
 	"github.com/vmt-dev/vmt/qemu/qemutest"
 )
 
-// using lists the processes whose command line holds dir, with their
-// command lines.
-func using(dir string) map[int]string {
-	procs := map[int]string{}
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err == nil && bytes.Contains(cmdline, []byte(dir)) {
-			procs[pid] = strings.ReplaceAll(string(cmdline), "\x00", " ")
-		}
-	}
-	return procs
-}
-
 // wrappedQEMU finds the QEMU that a start script runs without exec, and
 // checks that it is not the process the engine started.
 func wrappedQEMU(t *testing.T, dir string, engineChild int) int {
 	t.Helper()
-	for pid, cmdline := range using(dir) {
+	for pid, cmdline := range qemutest.Processes(dir) {
 		if strings.HasPrefix(cmdline, "qemu-system") {
 			if pid == engineChild {
 				t.Fatalf("QEMU (pid %d) is the engine's own child: the start script exec'd it", pid)
@@ -46,7 +26,7 @@ func wrappedQEMU(t *testing.T, dir string, engineChild int) int {
 			return pid
 		}
 	}
-	t.Fatalf("no QEMU runs in %s: %v", dir, using(dir))
+	t.Fatalf("no QEMU runs in %s: %v", dir, qemutest.Processes(dir))
 	return 0
 }
 
@@ -92,10 +72,7 @@ func TestKilledHostLeavesNoWrappedQEMU(t *testing.T) {
 	child.Process.Kill()
 	child.Wait()
 	killed := time.Now()
-	for len(using(run)) > 0 && time.Since(killed) < 3*time.Second {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if left := using(run); len(left) > 0 {
+	if left := qemutest.ProcessesAfter(run, 3*time.Second); len(left) > 0 {
 		killAll(left)
 		t.Fatalf("processes outlived the SIGKILLed host: %v", left)
 	}
@@ -151,7 +128,7 @@ func TestReleaseKillsWrappedQEMU(t *testing.T) {
 	began := time.Now()
 	m.Release()
 	took := time.Since(began)
-	if left := using(rd.Path); len(left) > 0 {
+	if left := qemutest.Processes(rd.Path); len(left) > 0 {
 		killAll(left)
 		t.Fatalf("processes left after Release: %v", left)
 	}

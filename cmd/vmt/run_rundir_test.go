@@ -22,16 +22,6 @@ func vmtRunIn(vmt, tmp, startScript string, out *lockedBuffer, args ...string) *
 	return cmd
 }
 
-// commandsUsing gives the command lines of the processes that mention dir.
-func commandsUsing(dir string) []string {
-	var cmds []string
-	for _, pid := range processesUsing(dir) {
-		cmdline, _ := os.ReadFile(filepath.Join("/proc", pid, "cmdline"))
-		cmds = append(cmds, pid+": "+strings.ReplaceAll(string(cmdline), "\x00", " "))
-	}
-	return cmds
-}
-
 func dirNames(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
@@ -67,20 +57,20 @@ func TestRunKilledLeavesNothing(t *testing.T) {
 			t.Fatalf("the test never reached the long command:\n%s", out.String())
 		}
 	}
-	running := strings.Join(commandsUsing(tmp), "\n")
+	var running strings.Builder
+	for pid, cmdline := range qemutest.Processes(tmp) {
+		fmt.Fprintf(&running, "%d: %s\n", pid, cmdline)
+	}
 	for _, want := range []string{": qemu-system", "vde_switch --sock", ": /bin/sh " + start} {
-		if !strings.Contains(running, want) {
-			t.Errorf("no %q among the processes of the run:\n%s", strings.TrimPrefix(want, ": "), running)
+		if !strings.Contains(running.String(), want) {
+			t.Errorf("no %q among the processes of the run:\n%s", strings.TrimPrefix(want, ": "), running.String())
 		}
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
 	killed := time.Now()
-	for len(processesUsing(tmp)) > 0 && time.Since(killed) < 3*time.Second {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if left := commandsUsing(tmp); len(left) > 0 {
-		t.Fatalf("processes outlived the SIGKILLed vmt:\n%s", strings.Join(left, "\n"))
+	if left := qemutest.ProcessesAfter(tmp, 3*time.Second); len(left) > 0 {
+		t.Fatalf("processes outlived the SIGKILLed vmt: %v", left)
 	}
 	t.Logf("everything was gone %s after the SIGKILL", time.Since(killed).Round(time.Millisecond))
 	dead := dirNames(t, tmp)

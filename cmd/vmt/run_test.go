@@ -184,22 +184,9 @@ func TestRunInterrupted(t *testing.T) {
 	if !strings.Contains(out.String(), want) {
 		t.Errorf("the output lacks %q:\n%s", want, out.String())
 	}
-	if pids := processesUsing(tmp); len(pids) > 0 {
+	if pids := qemutest.Processes(tmp); len(pids) > 0 {
 		t.Errorf("processes left running in %s: %v", tmp, pids)
 	}
-}
-
-// processesUsing lists the processes whose command line mentions dir.
-func processesUsing(dir string) []string {
-	var pids []string
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err == nil && strings.Contains(string(cmdline), dir) {
-			pids = append(pids, e.Name())
-		}
-	}
-	return pids
 }
 
 // lockedBuffer collects a process's output while the test reads it.
