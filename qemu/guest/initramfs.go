@@ -153,16 +153,9 @@ func archive(busybox string, mods []initramfs.Module) (*initramfs.Archive, error
 	for _, d := range []string{"dev", "proc", "sys", "tmp", "run", "root", "mnt"} {
 		a.AddDir(d, 0o755)
 	}
-	var order bytes.Buffer
-	for _, m := range mods {
-		data, err := initramfs.ReadModule(m.Path)
-		if err != nil {
-			return nil, err
-		}
-		a.AddFile("lib/modules/"+m.Name+".ko", 0o644, data)
-		fmt.Fprintln(&order, m.Name)
+	if err := a.AddModules(mods); err != nil {
+		return nil, err
 	}
-	a.AddFile("etc/modules", 0o644, order.Bytes())
 	err = fs.WalkDir(rootfs, "rootfs", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

@@ -160,3 +160,19 @@ func (t *ModuleTree) Resolve(required, optional []string) ([]Module, error) {
 	}
 	return order, nil
 }
+
+// AddModules puts mods into the archive as lib/modules/NAME.ko, each
+// uncompressed, and lists their names in load order in etc/modules.
+func (a *Archive) AddModules(mods []Module) error {
+	var order bytes.Buffer
+	for _, m := range mods {
+		data, err := ReadModule(m.Path)
+		if err != nil {
+			return err
+		}
+		a.AddFile("lib/modules/"+m.Name+".ko", 0o644, data)
+		fmt.Fprintln(&order, m.Name)
+	}
+	a.AddFile("etc/modules", 0o644, order.Bytes())
+	return nil
+}
