@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vmt-dev/vmt/qemu/qemutest"
 )
 
 // buildVMT builds the vmt binary into a temporary directory.
@@ -42,7 +44,13 @@ func TestExamples(t *testing.T) {
 // runExample runs `vmt run` on script from directory dir.
 func runExample(t *testing.T, vmt, dir, script string) {
 	out := t.TempDir()
-	cmd := exec.Command(vmt, "run", "-o", out, script)
+	args := []string{"run", "-o", out}
+	if filepath.Base(script) == "systemd.star" {
+		// The Debian systemd guest (qemu/systemdguest), from its
+		// NixOS-style start script.
+		args = append(args, "--start-scripts", qemutest.SystemdStartScript(t, t.TempDir(), "server", 1))
+	}
+	cmd := exec.Command(vmt, append(args, script)...)
 	cmd.Dir = dir
 	// Machine state lives in TMPDIR; a directory of its own keeps
 	// parallel test packages apart.

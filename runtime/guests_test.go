@@ -20,6 +20,7 @@ type guestPool struct {
 
 	mu       sync.Mutex
 	machines map[string]*qemu.Machine
+	systemd  systemdGuests
 }
 
 // newGuestPool starts the shared guests; they boot while the first cases
@@ -30,6 +31,7 @@ func newGuestPool(t *testing.T) *guestPool {
 		for _, m := range p.machines {
 			m.Release()
 		}
+		p.releaseSystemd()
 	})
 	for i, name := range sharedGuests {
 		cfg, err := qemutest.Spec(t, name).Config(qemutest.TempDir(t), i+1, nil, p.logger)
@@ -63,6 +65,12 @@ func (p *guestPool) backend(t *testing.T) *caseBackend {
 }
 
 func (b *caseBackend) NewMachine(spec MachineSpec, log EngineLogger) (Engine, error) {
+	if eng, ok, err := b.pool.sharedSystemd(spec); ok {
+		if err == nil {
+			b.pool.logger.set(log)
+		}
+		return eng, err
+	}
 	shared, ok := b.pool.machines[spec.Name]
 	if !ok || spec.Declared != nil || spec.StartScript != "" || spec.AllowReboot {
 		return b.fresh.NewMachine(spec, log)

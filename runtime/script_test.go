@@ -30,6 +30,9 @@ import (
 //	global-timeout=SECS  the global timeout
 //	vlans=1,2            VLANs (vde switches)
 //	interactive          run the REPL after the script
+//	systemd=server,...   machines of the Debian systemd guest, from
+//	                     NixOS-style start scripts (systemd_guests_test.go);
+//	                     no default alpha unless machines= is given
 //
 // Placeholders: @OUTDIR@ (the output directory), @TESTDATA@, @KERNEL@ and
 // @INITRD@ (the test guest's), @KERNEL_REL@ and @INITRD_REL@ (the same,
@@ -51,6 +54,8 @@ type caseOptions struct {
 	globalTimeout time.Duration
 	vlans         []int
 	interactive   bool
+	systemd       []string
+	machinesSet   bool
 }
 
 var expectation = regexp.MustCompile(`### (".*")\s*$`)
@@ -98,6 +103,7 @@ func parseDirective(t *testing.T, where, directive string, o *caseOptions) {
 		var err error
 		switch key {
 		case "machines":
+			o.machinesSet = true
 			o.machines = nil
 			if value != "" {
 				o.machines = strings.Split(value, ",")
@@ -120,6 +126,11 @@ func parseDirective(t *testing.T, where, directive string, o *caseOptions) {
 			}
 		case "interactive":
 			o.interactive = true
+		case "systemd":
+			o.systemd = strings.Split(value, ",")
+			if !o.machinesSet {
+				o.machines = nil
+			}
 		default:
 			err = fmt.Errorf("unknown key %q", key)
 		}
@@ -174,6 +185,7 @@ func TestScripts(t *testing.T) {
 			for _, c := range readCases(t, file) {
 				t.Run(fmt.Sprintf("line%d", c.line), func(t *testing.T) { runCase(t, pool, c) })
 			}
+			pool.releaseSystemd()
 		})
 	}
 }
@@ -194,6 +206,7 @@ func runCase(t *testing.T, pool *guestPool, c scriptCase) {
 	for _, name := range c.opts.machines {
 		specs = append(specs, MachineSpec{Name: name})
 	}
+	specs = append(specs, pool.systemdSpecs(t, c)...)
 	opts := Options{
 		Script:        c.file,
 		Source:        []byte(src),
