@@ -37,7 +37,7 @@ func (p *guestPool) systemdSpecs(t *testing.T, c scriptCase) []MachineSpec {
 	for i, name := range c.opts.systemd {
 		var script string
 		if len(c.opts.vlans) > 0 {
-			script = qemutest.SystemdStartScript(t, t.TempDir(), name, i+1, c.opts.vlans...)
+			script = qemutest.SystemdStartScriptWith(t, t.TempDir(), name, i+1, c.opts.systemd, c.opts.vlans...)
 		} else {
 			script = p.systemdScript(t, name, i+1)
 		}

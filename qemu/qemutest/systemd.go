@@ -39,6 +39,14 @@ func SystemdGuest(t testing.TB) systemdguest.Guest {
 // and the VLAN addresses travel on the kernel command line.
 func SystemdStartScript(t testing.TB, dir, name string, index int, vlans ...int) string {
 	t.Helper()
+	return SystemdStartScriptWith(t, dir, name, index, nil, vlans...)
+}
+
+// SystemdStartScriptWith is SystemdStartScript for a machine of a test
+// whose machines are peers, in order (the i-th has index i+1): as in
+// NixOS, /etc/hosts names each by its address on the first VLAN.
+func SystemdStartScriptWith(t testing.TB, dir, name string, index int, peers []string, vlans ...int) string {
+	t.Helper()
 	g := SystemdGuest(t)
 	var nics, addrs []string
 	for _, n := range vlans {
@@ -49,6 +57,13 @@ func SystemdStartScript(t testing.TB, dir, name string, index int, vlans ...int)
 	cmdline := systemdguest.Cmdline + " systemd.hostname=" + name
 	if len(addrs) > 0 {
 		cmdline += " vmt.addrs=" + strings.Join(addrs, ",")
+	}
+	if len(peers) > 0 && len(vlans) > 0 {
+		var hosts []string
+		for i, peer := range peers {
+			hosts = append(hosts, fmt.Sprintf("%s=192.168.%d.%d", peer, vlans[0], i+1))
+		}
+		cmdline += " vmt.hosts=" + strings.Join(hosts, ",")
 	}
 	script := fmt.Sprintf(`#!/bin/sh
 # A NixOS-style start script (written by qemutest) for the Debian systemd
