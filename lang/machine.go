@@ -28,7 +28,8 @@ var machineType = &Type{
 		{Name: "shutdown", Returns: "None", Doc: "Power the guest off cleanly and wait until QEMU exits. Does nothing when the machine is not running."},
 		{Name: "crash", Returns: "None", Doc: "Stop the machine at once, like pulling the power cord, and wait until QEMU exits."},
 		{Name: "reboot", Returns: "None", Doc: "Press Ctrl+Alt+Delete in the guest. " +
-			"The next command waits for the shell to come back; start the machine with `allow_reboot=True` so QEMU does not exit."},
+			"The next command waits for the shell to come back. A machine started without `allow_reboot=True` has QEMU exit as the guest reboots: " +
+			"`reboot` waits for that and starts QEMU again, with its disks as they were."},
 		{Name: "wait_for_shutdown", Returns: "None", Doc: "Wait until the machine powers off. This does not ask the guest to shut down; see `shutdown`."},
 		{Name: "switch_root", Returns: "None", Doc: "Leave the initrd for the real root file system and reconnect to the new root shell. " +
 			"Needs a guest whose initrd runs the backdoor shell."},

@@ -663,8 +663,10 @@ func (m *Machine) Crash() error {
 	return nil
 }
 
-// Reboot presses Ctrl+Alt+Delete; the next command waits for the shell to
-// come back (QEMU exits instead unless AllowReboot).
+// Reboot presses Ctrl+Alt+Delete and prepares the next command to wait
+// for the new shell. Without AllowReboot QEMU runs with -no-reboot and
+// exits as the guest reboots: Reboot waits for that and starts QEMU again
+// (disks and state stay), so that the guest comes back either way.
 func (m *Machine) Reboot(ctx context.Context) error {
 	if !m.cfg.AllowReboot {
 		m.expectExit()
@@ -673,7 +675,13 @@ func (m *Machine) Reboot(ctx context.Context) error {
 		return err
 	}
 	m.ExpectReconnect()
-	return nil
+	if m.cfg.AllowReboot {
+		return nil
+	}
+	if err := m.WaitForShutdown(ctx); err != nil {
+		return err
+	}
+	return m.start()
 }
 
 // ExpectReconnect tells the engine that the guest's shell is about to be
