@@ -30,12 +30,7 @@ const HidePorts = "vmt.hide-ports"
 func NixOSStartScriptWith(t testing.TB, dir, name string, index int, params []string, vlans ...int) string {
 	t.Helper()
 	img := Image(t)
-	var nics, addrs []string
-	for _, n := range vlans {
-		mac := fmt.Sprintf("52:54:00:12:%02x:%02x", n, index)
-		nics = append(nics, fmt.Sprintf(`-netdev vde,id=vlan%d,sock="$QEMU_VDE_SOCKET_%d" -device virtio-net-pci,netdev=vlan%d,mac=%s`, n, n, n, mac))
-		addrs = append(addrs, fmt.Sprintf("%s=192.168.%d.%d/24", mac, n, index))
-	}
+	nics, addrs := vlanNICs(index, vlans)
 	cmdline := fmt.Sprintf("console=ttyS0 panic=-1 quiet vmt.nixos-shell vmt.hostname=%s vmt.mounts=shared:/tmp/shared,xchg:/tmp/xchg", name)
 	if len(addrs) > 0 {
 		cmdline += " vmt.addrs=" + strings.Join(addrs, ",")
@@ -61,4 +56,17 @@ qemu-system-x86_64 -name %s -m 256 \
 		t.Fatal(err)
 	}
 	return path
+}
+
+// vlanNICs gives a start script's QEMU arguments for one virtio NIC on each
+// VLAN's switch ($QEMU_VDE_SOCKET_N), as NixOS's qemu-vm.nix plugs them,
+// and the guest's addresses for them (MAC=192.168.N.index/24), which the
+// test guests read from vmt.addrs= on the kernel command line.
+func vlanNICs(index int, vlans []int) (nics, addrs []string) {
+	for _, n := range vlans {
+		mac := fmt.Sprintf("52:54:00:12:%02x:%02x", n, index)
+		nics = append(nics, fmt.Sprintf(`-netdev vde,id=vlan%d,sock="$QEMU_VDE_SOCKET_%d" -device virtio-net-pci,netdev=vlan%d,mac=%s`, n, n, n, mac))
+		addrs = append(addrs, fmt.Sprintf("%s=192.168.%d.%d/24", mac, n, index))
+	}
+	return nics, addrs
 }

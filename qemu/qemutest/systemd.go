@@ -48,12 +48,7 @@ func SystemdStartScript(t testing.TB, dir, name string, index int, vlans ...int)
 func SystemdStartScriptWith(t testing.TB, dir, name string, index int, peers []string, vlans ...int) string {
 	t.Helper()
 	g := SystemdGuest(t)
-	var nics, addrs []string
-	for _, n := range vlans {
-		mac := fmt.Sprintf("52:54:00:12:%02x:%02x", n, index)
-		nics = append(nics, fmt.Sprintf(`-netdev vde,id=vlan%d,sock="$QEMU_VDE_SOCKET_%d" -device virtio-net-pci,netdev=vlan%d,mac=%s`, n, n, n, mac))
-		addrs = append(addrs, fmt.Sprintf("%s=192.168.%d.%d/24", mac, n, index))
-	}
+	nics, addrs := vlanNICs(index, vlans)
 	cmdline := systemdguest.Cmdline + " systemd.hostname=" + name
 	if len(addrs) > 0 {
 		cmdline += " vmt.addrs=" + strings.Join(addrs, ",")
