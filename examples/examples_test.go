@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/vmt-dev/vmt/qemu/qemutest"
 )
 
 // buildVMT builds the vmt binary into a temporary directory.
@@ -46,9 +44,15 @@ func runExample(t *testing.T, vmt, dir, script string) {
 	out := t.TempDir()
 	args := []string{"run", "-o", out}
 	if filepath.Base(script) == "systemd.star" {
-		// The Debian systemd guest (qemu/systemdguest), from its
-		// NixOS-style start script.
-		args = append(args, "--start-scripts", qemutest.SystemdStartScript(t, t.TempDir(), "server", 1))
+		// The Debian systemd guest, built and given its start script by
+		// the command README shows.
+		guest := t.TempDir()
+		mkguest := exec.Command("go", "run", "./qemu/systemdguest/mkguest", "-o", guest, "server")
+		mkguest.Dir = ".."
+		if out, err := mkguest.CombinedOutput(); err != nil {
+			t.Fatalf("mkguest: %v\n%s", err, out)
+		}
+		args = append(args, "--start-scripts", filepath.Join(guest, "run-server-vm"))
 	}
 	cmd := exec.Command(vmt, append(args, script)...)
 	cmd.Dir = dir

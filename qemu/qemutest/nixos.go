@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vmt-dev/vmt/qemu"
 )
 
 // NixOSStartScript writes a start script run-NAME-vm into dir for a guest
@@ -59,14 +61,12 @@ qemu-system-x86_64 -name %s -m 256 \
 }
 
 // vlanNICs gives a start script's QEMU arguments for one virtio NIC on each
-// VLAN's switch ($QEMU_VDE_SOCKET_N), as NixOS's qemu-vm.nix plugs them,
-// and the guest's addresses for them (MAC=192.168.N.index/24), which the
-// test guests read from vmt.addrs= on the kernel command line.
+// VLAN and the guest's addresses on them (see qemu.StartScriptNIC).
 func vlanNICs(index int, vlans []int) (nics, addrs []string) {
 	for _, n := range vlans {
-		mac := fmt.Sprintf("52:54:00:12:%02x:%02x", n, index)
-		nics = append(nics, fmt.Sprintf(`-netdev vde,id=vlan%d,sock="$QEMU_VDE_SOCKET_%d" -device virtio-net-pci,netdev=vlan%d,mac=%s`, n, n, n, mac))
-		addrs = append(addrs, fmt.Sprintf("%s=192.168.%d.%d/24", mac, n, index))
+		nic, addr := qemu.StartScriptNIC(n, index)
+		nics = append(nics, nic)
+		addrs = append(addrs, addr)
 	}
 	return nics, addrs
 }
