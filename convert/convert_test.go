@@ -92,17 +92,35 @@ func TestPythonSyntaxErrors(t *testing.T) {
 
 func TestNixErrors(t *testing.T) {
 	for src, want := range map[string]string{
-		"{ name = \"x\"; }":                                     "no testScript attribute in this Nix file",
-		"{ testScript = \"start_all()\"; }":                     `line 1: testScript is a "..." string, not one indented string (''...''): convert its parts by hand or make it one string`,
-		"{ testScript = lib.concatStrings [ a b ]; }":           `line 1: testScript is built with lib.concatStrings, not one indented string (''...''): convert its parts by hand or make it one string`,
-		"{ testScript = ''\n  a()\n'' + extra; }":               "line 3: testScript is an indented string joined to more (joined with +): convert its parts by hand or make it one string",
-		"{ testScript = ''\n  start_all(\n''; }":                "line 2, column 12: '(' was never closed",
-		"{ testScript = ''\n  a()\n  ''; testScript = ''b''; }": "more than one testScript attribute in this Nix file: convert each test's script separately",
-		"{ testScript = ''\n  a()\n":                            "line 1: the testScript string never ends (no closing '')",
+		"{ name = \"x\"; }":                      "no testScript attribute in this Nix file",
+		"{ testScript = ''\n  start_all(\n''; }": "line 2, column 12: '(' was never closed",
 	} {
 		_, err := Nix(src)
 		if err == nil || err.Error() != want {
 			t.Errorf("%q: %v, want %s", src, err, want)
 		}
+	}
+}
+
+// TestNixFormsLeftAsTheyAre: a testScript the converter cannot read as
+// one indented string stays as it is, reported at its line; the others
+// in the file are converted.
+func TestNixFormsLeftAsTheyAre(t *testing.T) {
+	for src, want := range map[string]Note{
+		"{ testScript = \"start_all()\"; }":           {1, `testScript is a "..." string, not one indented string: convert it by hand, or make it one string and convert again`},
+		"{ testScript = lib.concatStrings [ a b ]; }": {1, `testScript is built with lib.concatStrings, not one indented string: convert it by hand, or make it one string and convert again`},
+		"{ testScript = ''\n  a()\n'' + extra; }":     {1, "testScript is an indented string joined to more (joined with +): convert it by hand, or make it one string and convert again"},
+		"{ testScript = ''\n  a()\n":                  {1, "line 1: the testScript string never ends (no closing two single quotes)"},
+	} {
+		r, err := Nix(src)
+		if err != nil || len(r.Left) != 1 || r.Left[0] != want || r.Output != src {
+			t.Errorf("%q: %+v, %v; want %+v and the file unchanged", src, r, err, want)
+		}
+	}
+	src := "{\n  a.testScript = ''\n    assert x is None\n  '';\n  b.testScript = \"x\";\n  c.testScript = { nodes, ... }: let y = 1; in ''\n    import json\n  '';\n}\n"
+	r, err := Nix(src)
+	want := "{\n  a.testScript = ''\n    assert_eq(x, None)\n  '';\n  b.testScript = \"x\";\n  c.testScript = { nodes, ... }: let y = 1; in ''\n  '';\n}\n"
+	if err != nil || r.Output != want || len(r.Left) != 1 || r.Left[0].Line != 5 {
+		t.Errorf("three tests: %v\n%s\n%+v", err, r.Output, r.Left)
 	}
 }

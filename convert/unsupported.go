@@ -25,12 +25,7 @@ func (c *converter) unsupported(l *logicalLine) {
 		c.leave(l, line, advice)
 	}
 	for i, t := range code {
-		next := func(k int) string {
-			if i+k < len(code) {
-				return code[i+k].Text
-			}
-			return ""
-		}
+		next := func(k int) string { return next(code, i, k) }
 		switch {
 		case t.Kind == tName && t.Text == "re" && next(1) == "." && next(2) == "compile":
 			c.leave(l, t.Line, "re.compile: vmt has no compiled patterns; keep the pattern in a string and pass it to re.search, re.match, ...")

@@ -15,7 +15,7 @@ func TestConvertPrintsTheScriptAndASummary(t *testing.T) {
 	if !strings.Contains(stdout, `assert_eq(out, "machine\n")`) || strings.Contains(stdout, "assert out") {
 		t.Errorf("stdout:\n%s", stdout)
 	}
-	if !strings.Contains(stderr, "asserts.py: 9 translated (assert 8, f-string 1); nothing left to do") {
+	if !strings.Contains(stderr, "asserts.py: 11 translated (assert 8, f-string 1, t.assert 2); nothing left to do") {
 		t.Errorf("stderr: %s", stderr)
 	}
 }

@@ -10,3 +10,6 @@ assert out.strip() == "machine", (
     "hostname differs"
 )
 assert not machine.fail("false")
+# the driver's unittest object
+t.assertEqual(out, "machine\n")
+t.assertIn("mach", out, "no name")

@@ -26,3 +26,7 @@ data = json.loads(machine.succeed("cat /etc/os-release.json"))
 assert re.search(r"^NixOS", data["NAME"]) is not None
 machine.succeed("echo " + shlex.quote(data["NAME"]))
 print("lines: " "one " "two", count)
+units = machine.succeed("systemctl list-units --plain --no-legend").splitlines()
+assert all(u.endswith(".service") for u in units)
+first = next(u for u in units if u.startswith("ssh"))
+print(", ".join(sorted(u.split()[0] for u in units)), first, [u for u in units])
