@@ -34,7 +34,8 @@ func convert(src string, splices bool) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	c := &converter{src: src, splices: splices, lines: splitLines(src, tokens), translated: map[string]int{}}
+	c := &converter{src: src, splices: splices, lines: splitLines(src, tokens), translated: map[string]int{}, dedents: map[int]int{}}
+	c.usesSubprocess = importsSubprocess(c.lines)
 	for i := range c.lines {
 		c.convertLine(i)
 	}
@@ -61,6 +62,12 @@ type converter struct {
 	notes      map[int][]string // by offset of the line end where the comment goes
 	left       []Note
 	translated map[string]int
+	// dedents are the columns of indentation to remove, by the offset of
+	// the physical line they start.
+	dedents map[int]int
+	// usesSubprocess is set when the script imports subprocess: its
+	// results' returncode is host.run's status.
+	usesSubprocess bool
 	// subtests are the line ranges [from, to) of converted subtest bodies.
 	subtests [][2]int
 }
@@ -116,6 +123,9 @@ func (c *converter) convertLine(i int) {
 
 // apply returns the source with every edit made and every note added.
 func (c *converter) apply() string {
+	for p, n := range c.dedents {
+		c.edits = append(c.edits, edit{p, p + n, ""})
+	}
 	// Notes come after the edits at the same offset: a statement's
 	// closing parenthesis goes before the comment.
 	for end, msgs := range c.notes {

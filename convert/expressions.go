@@ -3,6 +3,8 @@ package convert
 import (
 	"regexp"
 	"strings"
+
+	"github.com/vmt-dev/vmt/lang"
 )
 
 // convertTokens rewrites the expressions of a line: f-strings, escapes
@@ -25,18 +27,29 @@ func (c *converter) convertTokens(l *logicalLine) {
 				for _, msg := range left {
 					c.leave(l, t.Line, msg)
 				}
-			} else if text != t.Text {
-				c.replace(t.Start, t.End, text)
+			} else {
+				if next(code, i, 1) == "%" && percentModifier.MatchString(text) {
+					text = c.convertPercentSpecs(l, code, i, text)
+				}
+				if next(code, i, 1) == "." && next(code, i, 2) == "format" && next(code, i, 3) == "(" && formatSpec.MatchString(text) {
+					text = c.convertFormatSpecs(l, code, i, text)
+				}
+				if text != t.Text {
+					c.replace(t.Start, t.End, text)
+				}
 			}
 			if i+1 < len(code) && code[i+1].Kind == tString {
 				c.replace(t.End, t.End, " +")
 				c.translate("adjacent strings")
 			}
-			if i+1 < len(code) && code[i+1].Text == "%" && percentModifier.MatchString(t.Text) {
-				c.leave(l, t.Line, "a % conversion with a width, precision or flag: go.starlark.net's % has none; format the value yourself")
-			}
-			if i+2 < len(code) && code[i+1].Text == "." && code[i+2].Text == "format" && formatSpec.MatchString(t.Text) {
-				c.leave(l, t.Line, "a str.format spec ({:...}): Starlark's format has none; format the value yourself")
+		case tOp:
+			// A deprecated method called by its old name: the
+			// replacement takes the same arguments.
+			if t.Text == "." && next(code, i, 2) == "(" {
+				if m := lang.Default.Method("Machine", next(code, i, 1)); m != nil && m.Deprecated != "" && !strings.ContainsAny(m.Deprecated, " (") {
+					c.replace(code[i+1].Start, code[i+1].End, m.Deprecated)
+					c.translate("deprecated name")
+				}
 			}
 		case tName:
 			if t.Text == "for" {

@@ -2,13 +2,14 @@ package convert
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
 // convertFString rewrites an f-string as a str.format call:
 // f"{name} has {n!r} items" becomes "{} has {!r} items".format(name, n).
-// Starlark's format has no format spec ({x:.1f}): such a field is
-// written without it and reported.
+// Starlark's format has no format spec: {x:.1f} becomes {} with the
+// argument format(x, ".1f"), vmt's builtin for Python's format specs.
 func convertFString(lit string, splices bool) (out string, left []string) {
 	p := stringPrefix(lit)
 	prefix := strings.NewReplacer("f", "", "F", "").Replace(lit[:p])
@@ -31,21 +32,28 @@ func convertFString(lit string, splices bool) (out string, left []string) {
 		case body[i] == '{':
 			f, n := readField(body[i+1:])
 			i += 1 + n
-			if f.spec != "" {
-				left = append(left, fmt.Sprintf("format spec %q in an f-string: Starlark's format has none; format the value yourself", ":"+f.spec))
-			}
 			if f.debug {
 				format.WriteString(strings.ReplaceAll(strings.ReplaceAll(f.expr, "{", "{{"), "}", "}}") + "=")
-				if f.conversion == "" {
+				if f.conversion == "" && f.spec == "" {
 					f.conversion = "r"
 				}
+			}
+			arg := strings.TrimSpace(f.expr)
+			switch {
+			case strings.ContainsAny(f.spec, "{}"):
+				left = append(left, fmt.Sprintf("a format spec with fields (%q) in an f-string: compute the spec first, then call format(value, spec)", ":"+f.spec))
+			case f.spec != "":
+				// Starlark's str.format has no spec: vmt's format()
+				// builtin applies it.
+				arg = formatCall(withConversion(arg, f.conversion), f.spec)
+				f.conversion = ""
 			}
 			format.WriteString("{")
 			if f.conversion != "" {
 				format.WriteString("!" + f.conversion)
 			}
 			format.WriteString("}")
-			args = append(args, strings.TrimSpace(f.expr))
+			args = append(args, arg)
 		default:
 			format.WriteByte(body[i])
 			i++
@@ -159,4 +167,21 @@ func spliceLen(s string) int {
 		return len(s)
 	}
 	return sc.pos
+}
+
+// formatCall is vmt's call that formats the value of expr by a Python
+// format spec.
+func formatCall(expr, spec string) string {
+	return "format(" + expr + ", " + strconv.Quote(spec) + ")"
+}
+
+// withConversion applies a field's !r or !s conversion to expr.
+func withConversion(expr, conversion string) string {
+	switch conversion {
+	case "r", "a":
+		return "repr(" + expr + ")"
+	case "s":
+		return "str(" + expr + ")"
+	}
+	return expr
 }

@@ -114,13 +114,14 @@ func closes(code []token, open int) int {
 // and typing, whose names only annotations use (and those are removed).
 var predeclared = map[string]bool{"json": true, "re": true, "shlex": true, "time": true, "typing": true}
 
-// moduleAdvice says what to do instead of a Python module vmt lacks.
+// moduleAdvice says what to do instead of a Python module vmt lacks, or
+// of a call of a mapped module the converter does not map.
 var moduleAdvice = map[string]string{
-	"subprocess": "vmt scripts run no host commands yet: do this host step outside the test",
-	"tempfile":   "vmt scripts have no host temporary directories yet: use the machine's /tmp/shared (the shared dir) or the output dir",
-	"os":         "vmt scripts do not touch the host's files or environment: pass values in with --start-scripts or the script itself",
-	"sys":        "vmt scripts do not touch the host's files or environment: pass values in with --start-scripts or the script itself",
-	"urllib":     "vmt has no URL encoding yet: build the query string yourself",
+	"subprocess": "host.run(args, timeout = ..., check = ..., input = ...) runs host commands; rewrite this call with it",
+	"tempfile":   "host.tempdir() makes a host temporary directory, removed when the run ends; rewrite this call with it",
+	"os":         "vmt scripts do not touch the host's files or environment: host.run runs a host command, host.tempdir() gives a directory",
+	"sys":        "vmt scripts do not touch the host's files or environment: host.run runs a host command, host.tempdir() gives a directory",
+	"urllib":     "url.encode_query(params) and url.quote(text) are vmt's URL quoting; rewrite this call with them",
 }
 
 // convertImport removes imports of modules vmt predeclares and reports
@@ -147,7 +148,7 @@ func (c *converter) convertImport(l *logicalLine) {
 			if code[i].Kind == tName && (i == 1 || code[i-1].Text == ",") {
 				modules = append(modules, code[i].Text)
 			}
-			if code[i].Text == "as" {
+			if code[i].Text == "as" && (predeclared[code[i-1].Text] || hostModules[code[i-1].Text]) {
 				c.leave(l, line, "vmt predeclares its modules: use them by their own names, not an alias")
 				return
 			}
@@ -155,7 +156,7 @@ func (c *converter) convertImport(l *logicalLine) {
 	}
 	var unknown []string
 	for _, m := range modules {
-		if !predeclared[m] {
+		if !predeclared[m] && !hostModules[m] {
 			unknown = append(unknown, m)
 		}
 	}

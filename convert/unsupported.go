@@ -24,11 +24,15 @@ func (c *converter) unsupported(l *logicalLine) {
 	if advice, ok := statementAdvice[code[0].Text]; ok {
 		c.leave(l, line, advice)
 	}
+	if code[0].Text == "import" || code[0].Text == "from" {
+		return // convertImport's
+	}
 	for i, t := range code {
 		next := func(k int) string { return next(code, i, k) }
+		if c.edited(t.Start) {
+			continue // rewritten already
+		}
 		switch {
-		case t.Kind == tName && t.Text == "re" && next(1) == "." && next(2) == "compile":
-			c.leave(l, t.Line, "re.compile: vmt has no compiled patterns; keep the pattern in a string and pass it to re.search, re.match, ...")
 		case t.Kind == tOp && t.Text == "." && next(1) == "shell" && i > 0 && code[i-1].Kind == tName:
 			c.leave(l, t.Line, "machine.shell: vmt has no raw shell access; use succeed, execute or send_chars")
 		case t.Kind == tOp && t.Text == "." && next(1) == "booted" && next(2) == "=":
@@ -37,8 +41,11 @@ func (c *converter) unsupported(l *logicalLine) {
 			c.leave(l, t.Line, "**: Starlark has no power operator; multiply, or write the number")
 		case t.Kind == tOp && t.Text == ":=":
 			c.leave(l, t.Line, ":=: Starlark has no assignment expressions; assign on the line before")
-		case t.Kind == tName && (t.Text == "subprocess" || t.Text == "tempfile" || t.Text == "urllib") && next(1) == ".":
-			c.leave(l, t.Line, t.Text+": "+moduleAdvice[t.Text])
+		case t.Kind == tName && hostModules[t.Text] && next(1) == "." && (i == 0 || code[i-1].Text != "."):
+			if !c.convertHostCall(l, code, i) {
+				c.leave(l, t.Line, t.Text+"."+next(2)+": "+moduleAdvice[t.Text])
+			}
+		case c.returncodeUse(code, i):
 		}
 	}
 }

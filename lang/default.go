@@ -11,7 +11,7 @@ import (
 var Default = &Table{
 	Funcs:   globalFuncs,
 	Values:  globalValues,
-	Types:   []*Type{machineType, vlanType, pollingConditionType, matchType, reModule, jsonModule, shlexModule, timeModule},
+	Types:   []*Type{machineType, vlanType, pollingConditionType, matchType, patternType, reModule, jsonModule, shlexModule, timeModule, hostModule, hostResultType, urlModule},
 	PerTest: perTestValues,
 }
 

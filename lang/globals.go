@@ -19,6 +19,9 @@ var globalFuncs = []*Func{
 		kwarg("vlans", "list[int]", "[]", "VLAN numbers the machine is plugged into (`virtualisation.vlans`); none means user-mode networking only."),
 		kwarg("forward_ports", "dict[int, int]", "{}", "Host TCP port → guest TCP port forwardings (`virtualisation.forwardPorts`)."),
 		kwarg("qemu_flags", "list[str]", "[]", "Extra QEMU arguments (`virtualisation.qemu.options`)."),
+		kwarg("rootfs", "str|None", "None", "A host directory shared read-only over 9p as the root of the guest's shell, \"/\" for the host's own "+
+			"(as vmtest's `rootfs`): its programs run in the guest, `shared_dirs` are mounted inside it. The kernel (`kernel`, else the host's) boots with vmt's initramfs."),
+		kwarg("arch", "str|None", "None", "Guest architecture, `x86_64` or `aarch64` (the `virt` machine, under TCG on another host); None is the host's."),
 		kwarg("start_command", "str|None", "None", "A NixOS start script (`run-NAME-vm`) to run instead of building the QEMU command line from the options above."),
 		kwarg("keep_machine_state", "bool", "False", "Keep the machine's state directory from a previous run instead of starting afresh."),
 		kwarg("boot_timeout", "int|float|None", "None", "Seconds the machine may take from start to its backdoor shell; then the test fails, showing the last console lines. "+
@@ -35,6 +38,13 @@ var globalFuncs = []*Func{
 		"`subtest(name)` opens a section that lasts until the next `subtest(name)`, `end_subtest()` or the end of the script, " +
 		"and keeps module scope: names assigned inside stay visible after it. A failure is reported under the subtest's name."},
 	{Name: "end_subtest", Returns: "None", Doc: "Close the section opened by `subtest(name)`. Does nothing when no section is open."},
+	{Name: "nested", Params: nestedParams, Returns: "any", Doc: "Group steps under a heading in the log: indented in the terminal, nested in the XML log, " +
+		"and ended with its duration (the NixOS driver's `with nested(message):`). " +
+		"`nested(message, fn)` runs `fn` inside the block and returns its result; a failure inside fails the test as usual, and the block still ends. " +
+		"`nested(message)` opens a block that lasts until `end_nested()`, or until the end of the subtest, block or script it was opened in. " +
+		"Unlike a subtest, a block is not a JUnit test case."},
+	{Name: "end_nested", Returns: "None", Doc: "End the block opened by `nested(message)`, and the subtest sections opened inside it. " +
+		"Does nothing when no such block is open where it is called (a `subtest(name, fn)` or `nested(message, fn)` in progress hides the blocks opened outside it)."},
 	{Name: "retry", Params: []Param{
 		arg("fn", "callable", "", "Called once a second until it returns a true value. It receives `last_try` (True on the final call) when it takes one parameter."),
 		arg("timeout", typeTimeout, "900", docTimeout),
@@ -56,6 +66,22 @@ var globalFuncs = []*Func{
 		varargs("args", "any", "Values joined with `sep`."),
 		kwarg("sep", "str", `" "`, "Separator."),
 	}, Returns: "None", Doc: "Write values to the test log, like `log`."},
+
+	// Text.
+	{Name: "format", Params: []Param{
+		arg("value", "any", "", "An int, float or str (a bool counts as an int); any other value takes only the empty spec."),
+		arg("spec", "str", `""`, "Python's format spec, e.g. `\".2f\"`, `\">8\"`, `\"08.3f\"`, `\",\"`, `\"#x\"`; empty gives `str(value)`."),
+	}, Returns: "str", Doc: "Format a value the way Python's built-in `format()` does, with Python's format-spec mini-language: " +
+		"`format(x, \".1f\")` is Python's `f\"{x:.1f}\"`, `\"%.1f\" % x` and `\"{:.1f}\".format(x)`, which Starlark's `%` and `str.format` refuse (they take no width, precision or flags). " +
+		"The spec is `[[fill]align][sign][z][#][0][width][grouping][.precision][type]`: " +
+		"align `<` `>` `^`, or `=` to pad between the sign and the digits (numbers are right-aligned by default, strings left-aligned); " +
+		"sign `+`, `-` or a space; `z` writes a negative zero as `0`; `#` adds `0b`/`0o`/`0x` to ints and keeps the point of floats; " +
+		"`0` pads numbers with zeros after the sign; grouping `,` or `_` separates thousands (`_` every 4 digits with `b`, `o`, `x`, `X`); " +
+		"the precision is the digits after the point (`f`, `e`, `%`), the significant digits (`g`, none), or the length a string is cut to. " +
+		"Types for ints: `d`, `b`, `o`, `x`, `X`, `c` (the character), `n`, or none; for floats (and ints, converted): " +
+		"`f`, `F`, `e`, `E`, `g`, `G`, `n`, `%` (times 100, with a percent sign), or none (`repr`, or `g` with a digit after the point when a precision is given); " +
+		"for strings `s` or none. Floats are rounded from their exact binary value, ties to even, as Python does: `format(2.5, \".0f\")` is `\"2\"`. " +
+		"A spec that does not parse or does not fit the value's type is an error naming both, like Python's `ValueError`."},
 
 	// Assertions.
 	{Name: "assert_eq", Params: []Param{
@@ -100,6 +126,13 @@ var globalFuncs = []*Func{
 	}, Returns: "None", Doc: "Fail the test with a message. Nothing after it runs."},
 }
 
+// nestedParams are the parameters of the global nested and of
+// Machine.nested.
+var nestedParams = []Param{
+	arg("message", "str", "", "Heading of the block in the log."),
+	arg("fn", "callable|None", "None", "Function called with no arguments inside the block; None opens a block that lasts until `end_nested()`."),
+}
+
 // globalValues are the values every script sees, whatever its machines.
 var globalValues = []*Attr{
 	{Name: "machines", Type: "list[Machine]", Doc: "Every machine of the test, in the order they were given or declared."},
@@ -108,6 +141,8 @@ var globalValues = []*Attr{
 	{Name: "json", Type: "json", Doc: "JSON encoding and decoding."},
 	{Name: "shlex", Type: "shlex", Doc: "Shell quoting and splitting."},
 	{Name: "time", Type: "time", Doc: "The host's clock."},
+	{Name: "host", Type: "host", Doc: "Host commands and temporary directories."},
+	{Name: "url", Type: "url", Doc: "URL encoding."},
 }
 
 // perTestValues document the globals that depend on the test's machines.

@@ -225,6 +225,8 @@ var machineType = &Type{
 		{Name: "log", Params: []Param{
 			arg("msg", "str", "", "Message."),
 		}, Returns: "None", Doc: "Write a message to the test log, prefixed with the machine's name."},
+		{Name: "nested", Params: nestedParams, Returns: "any", Doc: "Group steps under a heading in the log, prefixed with the machine's name: " +
+			"the global `nested` for one machine (the NixOS driver's `with machine.nested(message):`)."},
 	},
 }
 

@@ -39,7 +39,7 @@ const (
 const TimeoutRule = "Timeouts are seconds, as int or float. " +
 	"`None`, where a timeout takes it, means no limit of the call's own (the global timeout still applies). " +
 	"`0` means no time at all, as in Python: a wait checks its condition once (the check runs to its end) and fails at once when it does not hold; " +
-	"a command or a boot cannot happen in no time, so `timeout=0` on `execute`, `succeed` or `fail` is an error " +
+	"a command or a boot cannot happen in no time, so `timeout=0` on `execute`, `succeed`, `fail` or `host.run` is an error " +
 	"(pass `None` for no limit), and so is `boot_timeout=0`."
 
 // HostPathRule is where the files a script names are read and written.

@@ -33,6 +33,5 @@ func FuzzFile(f *testing.F) {
 			}
 			ApplyFixes(src, []Finding{finding})
 		}
-		MachineNames(src, Config{})
 	})
 }

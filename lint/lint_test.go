@@ -6,67 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"go.starlark.net/syntax"
 )
-
-func TestMachineNamesResolution(t *testing.T) {
-	src := []byte(`# vmt: machines=web,db
-create_machine("extra", memory_size=512)
-create_machine(name="other")
-create_machine(some_name)
-`)
-	cases := []struct {
-		cfg  Config
-		want []string
-	}{
-		{Config{}, []string{"web", "db", "extra", "other"}},
-		{Config{Machines: []string{"a", "b"}}, []string{"a", "b", "extra", "other"}},
-	}
-	for _, c := range cases {
-		if got := MachineNames(src, c.cfg); !slices.Equal(got, c.want) {
-			t.Errorf("MachineNames(%v) = %q, want %q", c.cfg.Machines, got, c.want)
-		}
-	}
-	if got := MachineNames([]byte("machine.succeed('x')\n"), Config{}); got != nil {
-		t.Errorf("no source names machines: got %q, want nil", got)
-	}
-	// A script that does not parse still yields its directive.
-	if got := MachineNames([]byte("# vmt: machines=a\nif (\n"), Config{}); !slices.Equal(got, []string{"a"}) {
-		t.Errorf("unparsable script: got %q", got)
-	}
-}
-
-func TestDeclaredVLans(t *testing.T) {
-	file, err := syntax.Parse("t.star", `create_machine("a", vlans = [1, (2)])
-create_machine("b", vlans = (3,))
-create_machine("c", vlans = computed, cores = 2)
-other(vlans = [9])
-`, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := DeclaredVLans(file); !slices.Equal(got, []int{1, 2, 3}) {
-		t.Errorf("DeclaredVLans = %v, want [1 2 3]", got)
-	}
-}
-
-func TestMachineNamesFromStartScripts(t *testing.T) {
-	got := MachineNamesFromStartScripts([]string{
-		"/nix/store/abc-nixos-vm/bin/run-server-vm",
-		"/nix/store/def-nixos-vm/bin/run-web-1-vm",
-		"/usr/local/bin/start-something",
-	})
-	want := []string{"server", "web-1", "machine"}
-	if !slices.Equal(got, want) {
-		t.Errorf("got %q, want %q", got, want)
-	}
-	// The global of web-1 is web_1.
-	findings := File("t.star", []byte("web_1.succeed('x')\nserver.succeed('y')\n"), Config{Machines: got})
-	if len(findings) != 0 {
-		t.Errorf("start-script machines should be globals: %+v", findings)
-	}
-}
 
 func TestDisableDirectives(t *testing.T) {
 	src := `# vmt: disable=unused-variable
@@ -97,7 +37,7 @@ func TestPositionsCountRunes(t *testing.T) {
 		t.Fatalf("want one finding, got %+v", findings)
 	}
 	f := findings[0]
-	if f.Pos != (Position{1, 18}) || f.End != (Position{1, 22}) {
+	if f.Pos != (Position{Line: 1, Col: 18}) || f.End != (Position{Line: 1, Col: 22}) {
 		t.Errorf("got %v-%v, want 1:18-1:22", f.Pos, f.End)
 	}
 }
@@ -110,15 +50,20 @@ func TestApplyFixes(t *testing.T) {
 		t.Errorf("got %d fixes:\n%s", n, fixed)
 	}
 	// Edits outside the text are skipped, not applied half-way.
-	bad := []Finding{{Fix: &Fix{Edits: []Edit{{Pos: Position{9, 1}, End: Position{9, 2}, New: "x"}}}}}
+	bad := []Finding{{Fix: &Fix{Edits: []Edit{{Pos: Position{Line: 9, Col: 1}, End: Position{Line: 9, Col: 2}, New: "x"}}}}}
 	if out, n := ApplyFixes(src, bad); n != 0 || string(out) != string(src) {
 		t.Errorf("out-of-range edit applied: %d, %q", n, out)
 	}
 }
 
-func TestSyntaxErrorIsTheOnlyFinding(t *testing.T) {
+// A syntax error does not hide the findings of the lines that parse.
+func TestSyntaxErrorDoesNotHideTheRest(t *testing.T) {
 	findings := File("t.star", []byte("machine.succed('x')\nx = (\n"), Config{})
-	if len(findings) != 1 || findings[0].Rule != "syntax-error" || findings[0].Severity != Error {
+	var rules []string
+	for _, f := range findings {
+		rules = append(rules, f.Rule)
+	}
+	if !slices.Equal(rules, []string{"unknown-attribute", "syntax-error"}) {
 		t.Errorf("got %+v", findings)
 	}
 }
@@ -139,4 +84,43 @@ func TestExamplesLintClean(t *testing.T) {
 		}
 	}
 	t.Logf("linted %d example scripts", len(examples))
+}
+
+// The fixes of Python habits give Starlark: after `vmt lint --fix`, only
+// the habits without a fix are left, and nothing new is reported.
+func TestPythonHabitFixes(t *testing.T) {
+	data, err := os.ReadFile("testdata/python-habit.star")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range splitCases("python-habit.star", string(data)) {
+		before := File(c.file, []byte(c.src), Config{})
+		unfixable := 0
+		for _, f := range before {
+			if f.Rule == "python-habit" && f.Fix == nil {
+				unfixable++
+			}
+		}
+		fixed, _ := ApplyFixes([]byte(c.src), before)
+		after := File(c.file, fixed, Config{})
+		left := 0
+		for _, f := range after {
+			if f.Rule == "python-habit" || f.Rule == "syntax-error" {
+				left++
+			}
+		}
+		if left != unfixable || len(after) > len(before) {
+			t.Errorf("%s:%d: after the fixes:\n%s\nfindings %+v", c.file, c.firstLine, fixed, after)
+		}
+	}
+}
+
+// Fixes that overlap are applied in later rounds.
+func TestFixAllAppliesOverlappingFixes(t *testing.T) {
+	src := "import json\nwith subtest(\"a\"):\n    assert 1 == 1, \"m\"\nprint(json.loads(\"1\"))\n"
+	fixed, n := FixAll("t.star", []byte(src), Config{})
+	want := "subtest(\"a\")\nassert_true(1 == 1, \"m\")\nend_subtest()\nprint(json.loads(\"1\"))\n"
+	if n != 3 || string(fixed) != want {
+		t.Errorf("%d fixes:\n%s\nwant:\n%s", n, fixed, want)
+	}
 }

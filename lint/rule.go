@@ -3,6 +3,8 @@ package lint
 import (
 	"fmt"
 
+	"github.com/vmt-dev/vmt/analysis"
+
 	"github.com/vmt-dev/vmt/internal/suggest"
 )
 
@@ -15,29 +17,26 @@ type Rule struct {
 	run      func(*Rule, *pass)
 }
 
-// rules in the order `vmt lint --explain` lists them. The list is built in
-// init because rules consult it (through directives) while they run.
+// rules in the order `vmt lint --explain` lists them: the analysis's
+// checks, whose findings are errors `vmt run` refuses too, then lint's
+// own. The list is built in init because rules consult it (through
+// directives) while they run.
 var rules []*Rule
 
 func init() {
-	rules = []*Rule{
-		ruleSyntaxError,
-		ruleUndefinedName,
-		ruleAmbiguousMachine,
-		ruleUnknownAttribute,
-		ruleCallArguments,
-		ruleArgumentType,
-		ruleInvalidRegex,
-		ruleNotCallable,
+	for _, c := range analysis.Checks() {
+		// The analysis reports these findings itself (Script.Errors).
+		rules = append(rules, &Rule{Name: c.Name, Severity: Error, Doc: c.Doc})
+	}
+	rules = append(rules,
 		ruleDeprecated,
 		ruleUnusedVariable,
 		ruleUnusedAssignment,
 		ruleUnreachableCode,
 		ruleNoEffect,
-		ruleDuplicateKey,
 		ruleShadowedName,
 		ruleBadDirective,
-	}
+	)
 }
 
 // Rules returns every rule.

@@ -9,8 +9,13 @@ var ruleBadDirective = &Rule{
 		"written at the end of a line, on the next line when written on a line of its own, and in " +
 		"the whole file when written before the first statement.",
 	run: func(r *Rule, p *pass) {
-		for _, problem := range p.directives.problems {
-			p.report(r, problem.pos, problem.pos, "%s", problem.msg)
+		for _, problem := range p.Directives.Problems {
+			p.report(r, problem.Pos, problem.Pos, "%s", problem.Text)
+		}
+		for _, d := range p.Directives.Disabled {
+			if d.Text != "all" && RuleByName(d.Text) == nil {
+				p.report(r, d.Pos, d.Pos, "%s (vmt lint --list-rules lists them)", UnknownRule(d.Text))
+			}
 		}
 	},
 }

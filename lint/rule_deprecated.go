@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/vmt-dev/vmt/analysis"
 	"go.starlark.net/resolve"
 	"go.starlark.net/syntax"
 )
@@ -12,17 +13,17 @@ var ruleDeprecated = &Rule{
 		"`copy_from_machine`). It still works; `vmt lint --fix` renames it to its replacement, " +
 		"which takes the same arguments.",
 	run: func(r *Rule, p *pass) {
-		syntax.Walk(p.file, func(n syntax.Node) bool {
+		syntax.Walk(p.File, func(n syntax.Node) bool {
 			var id *syntax.Ident
 			var replacement string
 			switch n := n.(type) {
 			case *syntax.DotExpr:
-				if m := p.table.Method(p.typeOf(n.X), n.Name.Name); m != nil {
+				if m := p.Table.Method(analysis.NonNone(p.TypeOf(n.X)), n.Name.Name); m != nil {
 					id, replacement = n.Name, m.Deprecated
 				}
 			case *syntax.Ident:
-				if b := bindingOf(n); b != nil && b.Scope == resolve.Predeclared {
-					if f := p.table.Func(n.Name); f != nil {
+				if b := p.BindingOf(n); b != nil && b.Scope == resolve.Predeclared {
+					if f := p.Table.Func(n.Name); f != nil {
 						id, replacement = n, f.Deprecated
 					}
 				}
@@ -31,7 +32,7 @@ var ruleDeprecated = &Rule{
 				return true
 			}
 			start, end := id.Span()
-			fix := &Fix{Edits: []Edit{{Pos: position(start), End: position(end), New: replacement}}}
+			fix := &Fix{Edits: []Edit{{Pos: analysis.PositionOf(start), End: analysis.PositionOf(end), New: replacement}}}
 			p.reportFix(r, start, end, fix, "%s is deprecated: use %s", id.Name, replacement)
 			return true
 		})

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/vmt-dev/vmt/analysis"
 	"go.starlark.net/resolve"
 	"go.starlark.net/syntax"
 )
@@ -14,7 +15,7 @@ var ruleNoEffect = &Rule{
 		"A string literal as the first statement of the file or of a function is a docstring and " +
 		"is allowed.",
 	run: func(r *Rule, p *pass) {
-		forEachBlock(p.file, func(stmts []syntax.Stmt, body bool) {
+		forEachBlock(p.File, func(stmts []syntax.Stmt, body bool) {
 			for i, stmt := range stmts {
 				es, ok := stmt.(*syntax.ExprStmt)
 				if !ok {
@@ -31,7 +32,7 @@ var ruleNoEffect = &Rule{
 // noEffect explains why an expression statement does nothing, or returns
 // "" when it does something.
 func (p *pass) noEffect(x syntax.Expr, docstring bool) string {
-	switch x := unparen(x).(type) {
+	switch x := analysis.Unparen(x).(type) {
 	case *syntax.CallExpr:
 		return ""
 	case *syntax.Literal:
@@ -42,15 +43,15 @@ func (p *pass) noEffect(x syntax.Expr, docstring bool) string {
 			return "a string on its own does nothing; write comments with #"
 		}
 	case *syntax.DotExpr:
-		if p.table.Method(p.typeOf(x.X), x.Name.Name) != nil {
+		if p.Table.Method(analysis.NonNone(p.TypeOf(x.X)), x.Name.Name) != nil {
 			return "method " + x.Name.Name + " is not called: add parentheses"
 		}
 	case *syntax.Ident:
-		b := bindingOf(x)
-		if b != nil && b.Scope == resolve.Predeclared && p.table.Func(x.Name) != nil {
+		b := p.BindingOf(x)
+		if b != nil && b.Scope == resolve.Predeclared && p.Table.Func(x.Name) != nil {
 			return x.Name + " is not called: add parentheses"
 		}
-		if b != nil && p.bindings[b] != nil && p.bindings[b].def != nil {
+		if b != nil && p.Bindings[b] != nil && p.Bindings[b].Def != nil {
 			return x.Name + " is not called: add parentheses"
 		}
 	case *syntax.BinaryExpr:

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/vmt-dev/vmt/analysis"
 	"github.com/vmt-dev/vmt/lang"
 	"go.starlark.net/resolve"
 )
@@ -14,18 +15,18 @@ var ruleShadowedName = &Rule{
 		"local. Rebinding at module level is not reported: it is how scripts keep a machine returned " +
 		"by `create_machine`.",
 	run: func(r *Rule, p *pass) {
-		for b, bi := range p.bindings {
-			if (b.Scope != resolve.Local && b.Scope != resolve.Cell) || !bi.inDef {
+		for b, bi := range p.Bindings {
+			if (b.Scope != resolve.Local && b.Scope != resolve.Cell) || !bi.InDef {
 				continue
 			}
-			name := bi.first.Name
+			name := bi.First.Name
 			var what string
 			switch {
-			case p.machines.idents[name] != "" || (name == "machine" && p.machines.aliasDefined()):
+			case p.Globals.Machines.Idents[name] != "" || (name == "machine" && p.Globals.Has("machine")):
 				what = "the machine"
-			case p.table.Value(name) != nil && p.table.Type(name) != nil:
+			case p.Table.Value(name) != nil && p.Table.Type(name) != nil:
 				what = "the module"
-			case p.table.Func(name) != nil || p.table.Value(name) != nil:
+			case p.Table.Func(name) != nil || p.Table.Value(name) != nil:
 				what = "the builtin"
 			case lang.IsStarlarkBuiltin(name):
 				what = "the Starlark builtin"
@@ -33,15 +34,15 @@ var ruleShadowedName = &Rule{
 				continue
 			}
 			kind := "local variable"
-			switch bi.kind {
-			case siteParam:
+			switch bi.Kind {
+			case analysis.SiteParam:
 				kind = "parameter"
-			case siteLoop:
+			case analysis.SiteLoop:
 				kind = "loop variable"
-			case siteDef:
+			case analysis.SiteDef:
 				kind = "local function"
 			}
-			p.reportNode(r, bi.first, "%s %q shadows %s of the same name", kind, name, what)
+			p.reportNode(r, bi.First, "%s %q shadows %s of the same name", kind, name, what)
 		}
 	},
 }

@@ -12,7 +12,7 @@ var ruleUnreachableCode = &Rule{
 		"`if` whose branches all end that way, so they never run. A test step placed there is " +
 		"silently skipped.",
 	run: func(r *Rule, p *pass) {
-		forEachBlock(p.file, func(stmts []syntax.Stmt, _ bool) {
+		forEachBlock(p.File, func(stmts []syntax.Stmt, _ bool) {
 			for i, stmt := range stmts[:max(len(stmts)-1, 0)] {
 				if p.terminates(stmt) {
 					start := syntax.Start(stmts[i+1])
@@ -41,7 +41,7 @@ func (p *pass) terminates(stmt syntax.Stmt) bool {
 		if !ok || id.Name != "fail" {
 			return false
 		}
-		b := bindingOf(id)
+		b := p.BindingOf(id)
 		return b != nil && (b.Scope == resolve.Predeclared || b.Scope == resolve.Universal)
 	case *syntax.IfStmt:
 		return len(stmt.False) > 0 && p.blockTerminates(stmt.True) && p.blockTerminates(stmt.False)

@@ -1,8 +1,10 @@
 package lint
 
 import (
+	"github.com/vmt-dev/vmt/lang"
 	"go.starlark.net/resolve"
 	"go.starlark.net/syntax"
+	"slices"
 )
 
 var ruleUnusedAssignment = &Rule{
@@ -13,23 +15,23 @@ var ruleUnusedAssignment = &Rule{
 		"`out = machine.succeed(...)` whose check was forgotten. Only straight-line code is " +
 		"followed: an `if`, a loop or a call of a script function in between ends the search.",
 	run: func(r *Rule, p *pass) {
-		forEachBlock(p.file, func(stmts []syntax.Stmt, _ bool) {
+		forEachBlock(p.File, func(stmts []syntax.Stmt, _ bool) {
 			for i, stmt := range stmts {
-				id, b := assignedIdent(stmt)
-				if b == nil || (b.Scope != resolve.Local && b.Scope != resolve.Global) || refersTo(stmt.(*syntax.AssignStmt).RHS, b) {
+				id, b := p.assignedIdent(stmt)
+				if b == nil || (b.Scope != resolve.Local && b.Scope != resolve.Global) || p.refersTo(stmt.(*syntax.AssignStmt).RHS, b) {
 					continue
 				}
-				if bi := p.bindings[b]; bi == nil || bi.uses == 0 {
+				if bi := p.Bindings[b]; bi == nil || bi.Uses == 0 {
 					continue // unused-variable reports it
 				}
 				for _, next := range stmts[i+1:] {
-					if nextID, nextB := assignedIdent(next); nextB == b {
-						if !refersTo(next.(*syntax.AssignStmt).RHS, b) {
+					if nextID, nextB := p.assignedIdent(next); nextB == b {
+						if !p.refersTo(next.(*syntax.AssignStmt).RHS, b) {
 							p.reportNode(r, id, "the value assigned to %q is never read: line %d assigns it again", id.Name, syntax.Start(nextID).Line)
 						}
 						break
 					}
-					if refersTo(next, b) || !p.straightLine(next, b.Scope == resolve.Global) {
+					if p.refersTo(next, b) || !p.straightLine(next, b.Scope == resolve.Global) {
 						break
 					}
 				}
@@ -40,7 +42,7 @@ var ruleUnusedAssignment = &Rule{
 
 // assignedIdent returns the variable a plain `name = value` statement
 // assigns.
-func assignedIdent(stmt syntax.Stmt) (*syntax.Ident, *resolve.Binding) {
+func (p *pass) assignedIdent(stmt syntax.Stmt) (*syntax.Ident, *resolve.Binding) {
 	assign, ok := stmt.(*syntax.AssignStmt)
 	if !ok || assign.Op != syntax.EQ {
 		return nil, nil
@@ -49,14 +51,14 @@ func assignedIdent(stmt syntax.Stmt) (*syntax.Ident, *resolve.Binding) {
 	if !ok {
 		return nil, nil
 	}
-	return id, bindingOf(id)
+	return id, p.BindingOf(id)
 }
 
 // refersTo reports whether a node mentions the variable at all.
-func refersTo(n syntax.Node, b *resolve.Binding) bool {
+func (p *pass) refersTo(n syntax.Node, b *resolve.Binding) bool {
 	found := false
 	syntax.Walk(n, func(n syntax.Node) bool {
-		if id, ok := n.(*syntax.Ident); ok && bindingOf(id) == b {
+		if id, ok := n.(*syntax.Ident); ok && p.BindingOf(id) == b {
 			found = true
 		}
 		return !found
@@ -83,13 +85,13 @@ func (p *pass) straightLine(stmt syntax.Stmt, global bool) bool {
 		if !ok {
 			return safe
 		}
-		c := p.callInfoOf(call)
+		c := p.CallOf(call)
 		if c == nil {
 			safe = false
 			return false
 		}
-		for _, a := range c.args {
-			if containsCallable(a.param.Type) {
+		for _, a := range c.Args {
+			if slices.Contains(lang.BaseTypes(a.Param.Type), "callable") {
 				safe = false
 			}
 		}

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/vmt-dev/vmt/analysis"
 	"strings"
 
 	"go.starlark.net/resolve"
@@ -14,14 +15,14 @@ var ruleUnusedVariable = &Rule{
 		"`out`). Names starting with `_`, function parameters, loop variables and names unpacked " +
 		"from a tuple (`status, out = machine.execute(...)`) are not reported.",
 	run: func(r *Rule, p *pass) {
-		for b, bi := range p.bindings {
+		for b, bi := range p.Bindings {
 			if b.Scope != resolve.Local && b.Scope != resolve.Global {
 				continue
 			}
-			if bi.kind != siteAssign || bi.uses > 0 || strings.HasPrefix(bi.first.Name, "_") {
+			if bi.Kind != analysis.SiteAssign || bi.Uses > 0 || strings.HasPrefix(bi.First.Name, "_") {
 				continue
 			}
-			p.reportNode(r, bi.first, "%q is assigned but never used", bi.first.Name)
+			p.reportNode(r, bi.First, "%q is assigned but never used", bi.First.Name)
 		}
 	},
 }

@@ -1,9 +1,10 @@
 package lsp
 
 import (
-	"errors"
-	"strings"
+	"cmp"
+	"slices"
 
+	vmtanalysis "github.com/vmt-dev/vmt/analysis"
 	"github.com/vmt-dev/vmt/lang"
 	"go.starlark.net/resolve"
 	"go.starlark.net/syntax"
@@ -32,78 +33,34 @@ func (a *analysis) matches(text *textIndex) bool {
 	return a.current && a.treeText == text
 }
 
-// repairAttempts bounds how many times a broken line is replaced before
-// the server falls back to the last tree that parsed.
-const repairAttempts = 4
-
-// analyse parses text, replacing broken lines by `pass` so that a
-// half-typed line does not hide the rest of the script; when that fails it
-// keeps previous, the last analysis with a tree.
+// analyse reads text with the analysis vmt lint and vmt run use, which
+// repairs broken lines so that a half-typed line does not hide the rest of
+// the script; when even that fails it keeps previous, the last analysis
+// with a tree.
 func analyse(srv *Server, filename string, index *textIndex, previous *analysis) *analysis {
+	script := vmtanalysis.Analyze(filename, []byte(index.text), srv.lintConfig())
 	a := &analysis{}
-	original := make([]string, index.lineCount())
-	for i := range original {
-		original[i] = index.line(i)
+	if script.File != nil {
+		a.tree, a.treeText, a.current = script.File, index, true
+		a.machines = machineIdents(script.Globals.Machines.Names)
+		a.typer = newTyper(srv.table, script, a.machines)
+		return a
 	}
-	lines := append([]string(nil), original...)
-	src := index.text
-	for attempt := 0; attempt <= repairAttempts; attempt++ {
-		tree, err := lang.FileOptions().Parse(filename, src, syntax.RetainComments)
-		if err == nil {
-			a.tree, a.treeText, a.current = tree, index, true
-			break
-		}
-		var syntaxErr syntax.Error
-		if !errors.As(err, &syntaxErr) || attempt == repairAttempts {
-			break
-		}
-		line := int(syntaxErr.Pos.Line) - 1
-		if line < 0 || line >= len(lines) {
-			break
-		}
-		if lines[line] != original[line] {
-			// Still broken after its repair: the error is reported on the
-			// line after the one that breaks it (`machine.` then a name).
-			lines[line] = original[line]
-			line = previousCodeLine(lines, line)
-			if line < 0 {
-				break
-			}
-		}
-		lines[line] = passLine(lines[line])
-		src = strings.Join(lines, "\n")
+	if previous != nil {
+		a.tree, a.treeText, a.machines, a.typer = previous.tree, previous.treeText, previous.machines, previous.typer
+		return a
 	}
-	a.machines = srv.machinesOf(a.tree, index)
-	if a.tree == nil && previous != nil {
-		a.tree, a.treeText, a.machines = previous.tree, previous.treeText, previous.machines
-	}
-	a.typer = newTyper(srv.table, a.tree, a.machines)
+	a.machines = machineIdents(script.Globals.Machines.Names)
+	a.typer = newTyper(srv.table, script, a.machines)
 	return a
 }
 
-// previousCodeLine returns the nearest line before line holding more than
-// blanks and a comment, or -1.
-func previousCodeLine(lines []string, line int) int {
-	for i := line - 1; i >= 0; i-- {
-		if code := strings.TrimSpace(lines[i]); code != "" && !strings.HasPrefix(code, "#") {
-			return i
-		}
-	}
-	return -1
-}
-
-// passLine replaces a broken line by a `pass` at its indentation, which
-// keeps the lines of the block it is in, and the lines and columns of
-// every other line. The rest of the server reads positions of the
-// original text, so the replaced line must bind nothing.
-func passLine(line string) string {
-	indent := len(line) - len(strings.TrimLeft(line, " \t"))
-	return line[:indent] + "pass"
-}
-
-// newTyper resolves the tree's names and infers the types of the values
-// the script binds.
-func newTyper(table *lang.Table, tree *syntax.File, machines []string) *typer {
+// newTyper takes the types the analysis infers for the script's bindings,
+// by name. A parameter whose type the call sites do not tell is left out:
+// `def check(machine)` most likely takes a Machine, and its name must not
+// hide the global. The types are computed here, once, so that requests
+// only read them.
+func newTyper(table *lang.Table, script *vmtanalysis.Script, machines []string) *typer {
 	ty := &typer{
 		table:    table,
 		machines: make(map[string]bool, len(machines)),
@@ -113,77 +70,38 @@ func newTyper(table *lang.Table, tree *syntax.File, machines []string) *typer {
 	for _, m := range machines {
 		ty.machines[m] = true
 	}
-	if tree == nil {
+	if script.File == nil {
 		return ty
 	}
-	// Every name counts as predeclared: undefined names are the linter's
-	// business, the server only needs the bindings.
-	everything := func(string) bool { return true }
-	// The resolver's errors are reported by the linter; the bindings it
-	// sets are all the server needs, and it sets them despite errors.
-	_ = resolve.File(tree, everything, lang.IsStarlarkBuiltin)
-	for _, stmt := range tree.Stmts {
+	for _, stmt := range script.File.Stmts {
 		if def, ok := stmt.(*syntax.DefStmt); ok {
 			ty.defs[def.Name.Name] = def
 		}
 	}
-	// Assignments are typed in source order; a second pass lets a name
-	// take its type from one assigned further down (in a function body).
-	// Parameters are left out: `def check(machine)` most likely takes a
-	// Machine, and its name must not hide the global.
-	for pass := 0; pass < 2; pass++ {
-		syntax.Walk(tree, func(n syntax.Node) bool {
-			switch n := n.(type) {
-			case *syntax.AssignStmt:
-				if n.Op == syntax.EQ {
-					ty.bind(n.LHS, ty.typeOf(chainOfExpr(n.RHS)))
-				}
-			case *syntax.ForStmt:
-				ty.bind(n.Vars, elementType(ty.typeOf(chainOfExpr(n.X))))
-			case *syntax.ForClause:
-				ty.bind(n.Vars, elementType(ty.typeOf(chainOfExpr(n.X))))
-			}
-			return true
-		})
+	// In source order, so that the first binding of a name gives its type.
+	bindings := make([]*resolve.Binding, 0, len(script.Bindings))
+	for b := range script.Bindings {
+		if b.Scope != resolve.Predeclared && b.Scope != resolve.Universal && b.Scope != resolve.Undefined {
+			bindings = append(bindings, b)
+		}
+	}
+	slices.SortFunc(bindings, func(a, b *resolve.Binding) int {
+		return cmp.Or(cmp.Compare(a.First.NamePos.Line, b.First.NamePos.Line), cmp.Compare(a.First.NamePos.Col, b.First.NamePos.Col))
+	})
+	for _, b := range bindings {
+		ty.bind(script.Bindings[b], script.BindingType(b))
 	}
 	return ty
 }
 
-// bind records that the script binds the name of lhs, with the given type
-// unless an earlier binding already gave it a type. Names bound to values
-// of different types keep the first.
-func (ty *typer) bind(lhs syntax.Expr, typ string) {
-	id, ok := lhs.(*syntax.Ident)
-	if !ok {
-		// Tuple targets: the names are bound, their types unknown.
-		syntax.Walk(lhs, func(n syntax.Node) bool {
-			if id, ok := n.(*syntax.Ident); ok {
-				if _, seen := ty.bound[id.Name]; !seen {
-					ty.bound[id.Name] = ""
-				}
-			}
-			return true
-		})
+// bind records that the script binds a name, with its type unless
+// another binding of the name already gave it one.
+func (ty *typer) bind(bi *vmtanalysis.Binding, typ string) {
+	name := bi.First.Name
+	if bi.Kind == vmtanalysis.SiteParam && typ == "" {
 		return
 	}
-	if ty.bound[id.Name] == "" {
-		ty.bound[id.Name] = typ
+	if ty.bound[name] == "" {
+		ty.bound[name] = typ
 	}
-}
-
-// paramIdent returns the name a def parameter binds: x, x=default, *x, **x.
-func paramIdent(p syntax.Expr) *syntax.Ident {
-	switch p := p.(type) {
-	case *syntax.Ident:
-		return p
-	case *syntax.BinaryExpr:
-		if id, ok := p.X.(*syntax.Ident); ok {
-			return id
-		}
-	case *syntax.UnaryExpr:
-		if id, ok := p.X.(*syntax.Ident); ok {
-			return id
-		}
-	}
-	return nil
 }

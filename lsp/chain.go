@@ -1,8 +1,7 @@
 package lsp
 
 import (
-	"strings"
-
+	vmtanalysis "github.com/vmt-dev/vmt/analysis"
 	"github.com/vmt-dev/vmt/lang"
 	"go.starlark.net/syntax"
 )
@@ -58,7 +57,9 @@ func chainOfExpr(e syntax.Expr) chain {
 }
 
 // typer gives types to chains from the symbol table, the machine names and
-// the types the script's own bindings were inferred to have.
+// the types package analysis inferred for the script's own bindings (the
+// inference lint and vmt run use); it only adds what text at the cursor
+// needs, a chain that may not parse.
 type typer struct {
 	table    *lang.Table
 	machines map[string]bool
@@ -67,9 +68,6 @@ type typer struct {
 	bound map[string]string
 	defs  map[string]*syntax.DefStmt
 }
-
-// machineType is the table's name of the machine handle type.
-const machineType = "Machine"
 
 // nameType returns the type of a bare name, or the table function it
 // names.
@@ -81,7 +79,7 @@ func (ty *typer) nameType(name string) (string, *lang.Func) {
 		return "", nil
 	}
 	if ty.machines[name] || name == machineAlias {
-		return machineType, nil
+		return vmtanalysis.MachineType, nil
 	}
 	if v := ty.table.Value(name); v != nil {
 		return v.Type, nil
@@ -108,7 +106,7 @@ func (ty *typer) memberType(typ, name string) (string, *lang.Func) {
 // unknown.
 func (ty *typer) typeOf(c chain) string {
 	t, _ := ty.resolve(c)
-	return t
+	return vmtanalysis.NonNone(t)
 }
 
 // resolve returns the type a chain evaluates to, or the table function or
@@ -123,7 +121,7 @@ func (ty *typer) resolve(c chain) (string, *lang.Func) {
 			if t == "" {
 				return "", nil
 			}
-			t, fn = ty.memberType(t, seg.name)
+			t, fn = ty.memberType(vmtanalysis.NonNone(t), seg.name)
 		}
 		for _, s := range seg.suffixes {
 			switch s {
@@ -131,68 +129,11 @@ func (ty *typer) resolve(c chain) (string, *lang.Func) {
 				if fn == nil {
 					return "", nil
 				}
-				t, fn = valueType(fn.Returns), nil
+				t, fn = vmtanalysis.NonNone(fn.Returns), nil
 			case '[':
-				t, fn = elementType(t), nil
+				t, fn = vmtanalysis.ElementType(t), nil
 			}
 		}
 	}
 	return t, fn
-}
-
-// valueType drops None from a type expression with one other alternative
-// ("Machine|None" is a Machine wherever a method is called on it).
-func valueType(expr string) string {
-	var kept []string
-	for _, alt := range splitTopLevel(expr, '|') {
-		if alt != "None" {
-			kept = append(kept, alt)
-		}
-	}
-	if len(kept) != 1 {
-		return expr
-	}
-	return kept[0]
-}
-
-// elementType returns the type of an element of a list or of a value of a
-// dict: "list[Machine]" and "dict[str, Machine]" give "Machine".
-func elementType(expr string) string {
-	expr = valueType(expr)
-	open := strings.IndexByte(expr, '[')
-	if open < 0 || !strings.HasSuffix(expr, "]") {
-		return ""
-	}
-	args := splitTopLevel(expr[open+1:len(expr)-1], ',')
-	switch expr[:open] {
-	case "list":
-		if len(args) == 1 {
-			return args[0]
-		}
-	case "dict":
-		if len(args) == 2 {
-			return args[1]
-		}
-	}
-	return ""
-}
-
-// splitTopLevel splits a type expression at sep outside brackets.
-func splitTopLevel(expr string, sep byte) []string {
-	var parts []string
-	depth, start := 0, 0
-	for i := 0; i < len(expr); i++ {
-		switch expr[i] {
-		case '[':
-			depth++
-		case ']':
-			depth--
-		case sep:
-			if depth == 0 {
-				parts = append(parts, strings.TrimSpace(expr[start:i]))
-				start = i + 1
-			}
-		}
-	}
-	return append(parts, strings.TrimSpace(expr[start:]))
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // Code actions offer the fixes `vmt lint --fix` would apply (renaming a
-// deprecated method, for one) as quick fixes of their diagnostics.
+// deprecated method, rewriting a Python habit) as quick fixes of their
+// diagnostics.
 
 func (s *Server) codeAction(_ *glsp.Context, params *protocol.CodeActionParams) (any, error) {
 	doc, err := s.docs.get(params.TextDocument.URI)
@@ -49,6 +50,9 @@ func (s *Server) codeAction(_ *glsp.Context, params *protocol.CodeActionParams) 
 
 // fixTitle names a fix in the editor's menu.
 func fixTitle(f lint.Finding) string {
+	if f.Fix.Title != "" {
+		return f.Fix.Title
+	}
 	if len(f.Fix.Edits) == 1 && f.Fix.Edits[0].New != "" {
 		return fmt.Sprintf("Replace with %s", f.Fix.Edits[0].New)
 	}

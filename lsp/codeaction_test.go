@@ -52,3 +52,35 @@ func TestCodeActionFixesDeprecatedNames(t *testing.T) {
 		t.Errorf("want no code action on line 1, got %+v", none)
 	}
 }
+
+// TestCodeActionRewritesPythonHabits applies the quick fix of a
+// `with subtest(...)` block, several edits over several lines.
+func TestCodeActionRewritesPythonHabits(t *testing.T) {
+	c := startServer(t, Options{})
+	text := "with subtest(\"boot\"):\n    machine.succeed(\"true\")\nprint(1)\n"
+	c.open(testURI, text)
+	var actions []struct {
+		Title string
+		Edit  struct {
+			Changes map[string][]protocol.TextEdit
+		}
+	}
+	c.mustCall("textDocument/codeAction", protocol.CodeActionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: testURI},
+		Range:        protocol.Range{End: protocol.Position{Character: 4}},
+	}, &actions)
+	if len(actions) != 1 || actions[0].Title != `Rewrite as the section subtest("boot") ... end_subtest()` {
+		t.Fatalf("want the section quick fix, got %+v", actions)
+	}
+	edits := actions[0].Edit.Changes[testURI]
+	fixed := text
+	for i := len(edits) - 1; i >= 0; i-- { // the last first, so ranges hold
+		var err error
+		if fixed, err = applyChange(newTextIndex(fixed), protocol.TextDocumentContentChangeEvent{Range: &edits[i].Range, Text: edits[i].NewText}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := "subtest(\"boot\")\nmachine.succeed(\"true\")\nend_subtest()\nprint(1)\n"; fixed != want {
+		t.Errorf("the fix gives %q, want %q", fixed, want)
+	}
+}

@@ -3,6 +3,7 @@ package lsp
 import (
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
+	vmtanalysis "github.com/vmt-dev/vmt/analysis"
 	"github.com/vmt-dev/vmt/lang"
 	"go.starlark.net/resolve"
 	"go.starlark.net/syntax"
@@ -125,7 +126,7 @@ func typeMemberItems(ty *lang.Type) []protocol.CompletionItem {
 
 func machineItem(name string) protocol.CompletionItem {
 	kind := protocol.CompletionItemKindVariable
-	detail := machineType
+	detail := vmtanalysis.MachineType
 	return protocol.CompletionItem{Label: name, Kind: &kind, Detail: &detail}
 }
 
@@ -138,7 +139,7 @@ func keywordArgumentItems(a *analysis, c *call) []protocol.CompletionItem {
 	var names []string
 	if def := a.scriptDef(c.callee); def != nil {
 		for i, p := range def.Params {
-			if id := paramIdent(p); id != nil && !isStarParam(p) && i >= c.frame.positionalArgs() {
+			if id := vmtanalysis.ParamIdent(p); id != nil && !isStarParam(p) && i >= c.frame.positionalArgs() {
 				names = append(names, id.Name)
 			}
 		}

@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"fmt"
+	vmtanalysis "github.com/vmt-dev/vmt/analysis"
 
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
@@ -59,7 +60,7 @@ func (s *Server) hoverMarkdown(a *analysis, text *textIndex, t *target) string {
 // globalMarkdown documents a name the script does not bind.
 func (s *Server) globalMarkdown(a *analysis, name string) string {
 	if a.typer.machines[name] || name == machineAlias {
-		if ty := s.table.Type(machineType); ty != nil {
+		if ty := s.table.Type(vmtanalysis.MachineType); ty != nil {
 			return typeMarkdown(name, ty)
 		}
 	}

@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"fmt"
+	vmtanalysis "github.com/vmt-dev/vmt/analysis"
 	"strings"
 
 	"github.com/tliron/glsp"
@@ -138,7 +139,7 @@ func defSignatureOf(text *textIndex, def *syntax.DefStmt) *signature {
 				info.kind = lang.VarKeyword
 			}
 		}
-		if id := paramIdent(p); id != nil {
+		if id := vmtanalysis.ParamIdent(p); id != nil {
 			info.name = id.Name
 		}
 		sig.params = append(sig.params, info)

@@ -51,6 +51,15 @@ type Config struct {
 	Disks []Disk
 	// MakeDirs are created before QEMU starts (such as 9p share sources).
 	MakeDirs []string
+	// GuestAgent gives the machine a QEMU guest agent port
+	// (org.qemu.guest_agent.0): Connect then takes the backdoor's ready
+	// line or an agent's answer, whichever comes first. Through an agent,
+	// vmt starts the backdoor shell on hvc0 itself (bash or sh, in a
+	// systemd unit of its own when systemd runs the guest) and commands go
+	// there; if that fails, or $VMT_AGENT_EXEC is set, each command runs
+	// through the agent's guest-exec (some ten times slower, output
+	// delivered when the command ends). Disk-image machines have it.
+	GuestAgent bool
 	// BootTimeout bounds the wait for the backdoor shell; default 10 minutes.
 	BootTimeout time.Duration
 	Log         Logger
@@ -62,6 +71,9 @@ type Disk struct {
 	Path    string
 	SizeMB  int
 	Backing string
+	// BackingFormat is the backing file's format (raw, qcow2); empty:
+	// qcow2 for a name ending in .qcow2, else raw.
+	BackingFormat string
 }
 
 // maxSocketPath is the longest path a UNIX socket address can hold on Linux.

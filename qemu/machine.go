@@ -33,6 +33,7 @@ type Machine struct {
 	attached  chan struct{} // closed when the sockets are connected or that failed
 	attachErr error
 	shell     *shell
+	agent     *agent // the guest agent, when commands go through it (see Config.GuestAgent)
 	qmp       *qmpMonitor
 	hmp       *hmpMonitor
 	connected bool
@@ -43,6 +44,10 @@ type Machine struct {
 	// machine again or waits for its shutdown.
 	stopping bool
 	lost     error
+
+	// agentStderr receives the stderr of commands run through the agent
+	// (SetAgentStderr); nil: the log, as console lines.
+	agentStderr io.Writer
 }
 
 // New checks cfg and returns a machine that has not started.
@@ -189,9 +194,12 @@ func (m *Machine) prepareLocked() error {
 			if err != nil {
 				return err
 			}
-			format := "raw"
-			if strings.HasSuffix(backing, ".qcow2") {
-				format = "qcow2"
+			format := d.BackingFormat
+			if format == "" {
+				format = "raw"
+				if strings.HasSuffix(backing, ".qcow2") {
+					format = "qcow2"
+				}
 			}
 			args = append(args, "-b", backing, "-F", format, d.Path)
 		} else {
@@ -211,7 +219,8 @@ func (m *Machine) command() *exec.Cmd {
 		"-monitor", "unix:" + filepath.Join(state, "monitor"),
 		"-qmp", "unix:" + filepath.Join(state, "qmp"),
 		"-chardev", "socket,id=shell,path=" + filepath.Join(state, "shell"),
-		"-device", "virtio-serial",
+		// attach.go hot-plugs consoles on this bus by its id.
+		"-device", "virtio-serial,id=" + serialBus,
 		"-device", "virtconsole,chardev=shell",
 		"-chardev", "socket,id=vmtdata,path=" + filepath.Join(state, "data"),
 		"-device", "virtserialport,chardev=vmtdata,name=vmt.data",
@@ -222,6 +231,7 @@ func (m *Machine) command() *exec.Cmd {
 		"-device", "virtio-rng-pci",
 		"-serial", "stdio",
 	}
+	args = append(args, agentArgs(m.cfg)...)
 	if !m.cfg.AllowReboot {
 		args = append(args, "-no-reboot")
 	}
@@ -319,7 +329,7 @@ func (m *Machine) attach(sockets map[string]net.Listener, exited, attached chan 
 	if err == nil {
 		if err = h.connect(); err == nil {
 			q = newQMPMonitor(conns["qmp"])
-			q.onEvent = m.watchShell
+			q.onEvent = func(ev qmp.Event) { m.watchShell(ev); m.watchAgent(ev) }
 			err = q.Connect()
 		}
 	}
@@ -484,7 +494,11 @@ func (m *Machine) Connect(ctx context.Context) error {
 		case <-ctx.Done():
 		}
 	}()
-	if err := sh.waitReady(ctx, func(msg string) { m.logf("%s", msg) }); err != nil {
+	wait := func() error { return sh.waitReady(ctx, func(msg string) { m.logf("%s", msg) }) }
+	if m.cfg.GuestAgent {
+		wait = func() error { return m.connectImage(ctx, sh) }
+	}
+	if err := wait(); err != nil {
 		select {
 		case <-exited:
 			return fmt.Errorf("machine %s: %w", m.cfg.Name, m.guestGone(2*time.Second))
@@ -512,8 +526,8 @@ func (m *Machine) bootProgress(ctx context.Context, began time.Time) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			m.logf("still waiting for the backdoor shell after %.0f s (gives up after %s); last console lines:\n%s",
-				time.Since(began).Seconds(), m.cfg.BootTimeout, m.lastConsoleLines(5))
+			m.logf("still waiting for the %s after %.0f s (gives up after %s); last console lines:\n%s",
+				m.waitingFor(), time.Since(began).Seconds(), m.cfg.BootTimeout, m.lastConsoleLines(5))
 		}
 	}
 }
@@ -524,6 +538,10 @@ const bootNoteEvery = 30 * time.Second
 func (m *Machine) bootTimeout(ctx context.Context) error {
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return fmt.Errorf("machine %s: boot wait cancelled", m.cfg.Name)
+	}
+	if m.cfg.GuestAgent {
+		return fmt.Errorf("machine %s: neither the backdoor shell (on hvc0) nor a guest agent (qemu-ga on the %s port) answered within %s; last console lines:\n%s",
+			m.cfg.Name, agentName, m.cfg.BootTimeout, m.lastConsoleLines(10))
 	}
 	return fmt.Errorf("machine %s: the backdoor shell did not come up within %s (is the guest's shell on hvc0?); last console lines:\n%s",
 		m.cfg.Name, m.cfg.BootTimeout, m.lastConsoleLines(10))
@@ -537,8 +555,15 @@ func (m *Machine) Execute(ctx context.Context, command string, timeout time.Dura
 		return -1, nil, err
 	}
 	m.mu.Lock()
-	sh := m.shell
+	sh, ag := m.shell, m.agent
 	m.mu.Unlock()
+	if ag != nil {
+		status, out, err := ag.execute(ctx, command, timeout, live)
+		if err != nil {
+			return status, out, fmt.Errorf("machine %s: command %q (through the guest agent): %w", m.cfg.Name, command, err)
+		}
+		return status, out, nil
+	}
 	if sh == nil {
 		return -1, nil, m.notRunning()
 	}
@@ -636,6 +661,9 @@ func (m *Machine) Shutdown(ctx context.Context) error {
 	m.mu.Unlock()
 	m.logf("shutting down")
 	m.expectExit()
+	if ag := m.agentConn(); ag != nil && ag.shutdown() == nil {
+		return m.WaitForShutdown(ctx)
+	}
 	if sh == nil || sh.send([]byte("poweroff\n")) != nil {
 		// No shell to ask: press the power button instead.
 		if _, err := m.QMP(ctx, "system_powerdown", nil); err != nil {
@@ -747,6 +775,7 @@ func (m *Machine) cleanupLocked() {
 		m.shell.close()
 		m.shell = nil
 	}
+	m.closeAgentLocked()
 	if m.qmp != nil {
 		m.qmp.Disconnect()
 		m.qmp = nil

@@ -29,12 +29,31 @@ type Spec struct {
 	VLANs        []int       // one NIC per VLAN, plugged into that VLAN's switch
 	ForwardPorts []PortForward
 	QEMUFlags    []string // appended as they are
+	// RootFS is a host directory shared read-only over 9p as the root of
+	// the guest's shell, "/" for the host's own (vmtest's rootfs): its
+	// programs run in the guest, and SharedDirs are mounted inside it. The
+	// kernel (Kernel, else the host's) boots with vmt's initramfs.
+	RootFS string
+	// Arch is the guest's architecture: x86_64 or aarch64 (virt machine,
+	// TCG on another host); default the host's.
+	Arch string
+	// QEMUBinary replaces the system emulator of Arch.
+	QEMUBinary string
+	// NoNetwork leaves the user-mode network out.
+	NoNetwork bool
+	// UEFI boots the machine with OVMF (see FindOVMF) instead of SeaBIOS,
+	// its variable store a copy-on-write overlay in the state dir.
+	UEFI bool
+	// BIOS is a firmware file given to QEMU as -bios (vmtest's vm.bios);
+	// it replaces OVMF when UEFI is set too.
+	BIOS string
 }
 
 // SharedDir shares a host directory with the guest over 9p.
 type SharedDir struct {
-	Source string // host path
-	Target string // mount point in the guest
+	Source   string // host path
+	Target   string // mount point in the guest
+	ReadOnly bool
 }
 
 // PortForward forwards a host TCP port to a guest port on user networking.
@@ -87,20 +106,37 @@ func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logge
 	cfg := Config{Name: s.Name, TmpDir: tmpDir, Log: log}
 	cfg.setDirs()
 	state := cfg.stateDir()
-	accel, why := Accel()
+	arch, err := setupArch(s.Arch, s.QEMUBinary)
+	if err != nil {
+		return Config{}, fmt.Errorf("machine %s: %w", s.Name, err)
+	}
 	if log != nil {
-		log.Log(s.Name, fmt.Sprintf("accelerator %s: %s", accel, why))
+		log.Log(s.Name, fmt.Sprintf("accelerator %s: %s", arch.accel, arch.why))
 	}
-	args := []string{Binary(), "-accel", accel, "-m", strconv.Itoa(s.MemoryMB), "-smp", strconv.Itoa(s.Cores)}
-	if accel == AccelKVM {
-		args = append(args, "-cpu", "host")
-	}
-	params := append([]string{"console=ttyS0", "panic=-1", "quiet", "vmt.hostname=" + s.Name}, s.KernelParams...)
+	args := append([]string{arch.binary}, arch.machine...)
+	args = append(args, "-accel", arch.accel, "-m", strconv.Itoa(s.MemoryMB), "-smp", strconv.Itoa(s.Cores))
+	params := append([]string{"console=" + arch.console, "panic=-1", "quiet", "vmt.hostname=" + s.Name}, s.KernelParams...)
 	switch {
+	case s.RootFS != "" && s.DiskImage != "":
+		return Config{}, fmt.Errorf("machine %s: give a root file system or a disk image, not both", s.Name)
+	case s.RootFS != "":
+		kernel, initrd, err := s.hostRootImage()
+		if err != nil {
+			return Config{}, err
+		}
+		rootArgs, rootParams, err := s.hostRootArgs()
+		if err != nil {
+			return Config{}, err
+		}
+		args = append(append(args, "-kernel", kernel, "-initrd", initrd), rootArgs...)
+		params = append(params, rootParams...)
 	case s.DiskImage != "":
 		overlay := filepath.Join(state, "root.qcow2")
 		cfg.Disks = append(cfg.Disks, Disk{Path: overlay, Backing: s.DiskImage})
 		args = append(args, "-drive", "file="+overlay+",if=virtio,format=qcow2")
+		if err := s.imageTarget(&cfg); err != nil {
+			return Config{}, err
+		}
 	default:
 		kernel, initrd := s.Kernel, s.Initrd
 		if kernel == "" {
@@ -115,6 +151,12 @@ func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logge
 			args = append(args, "-initrd", initrd)
 		}
 	}
+	fwArgs, fwDisks, err := firmwareArgs(s.Name, s.UEFI, s.BIOS, state)
+	if err != nil {
+		return Config{}, err
+	}
+	args = append(args, fwArgs...)
+	cfg.Disks = append(cfg.Disks, fwDisks...)
 	for i, size := range s.EmptyDisks {
 		path := filepath.Join(state, fmt.Sprintf("empty%d.qcow2", i))
 		cfg.Disks = append(cfg.Disks, Disk{Path: path, SizeMB: size})
@@ -134,7 +176,11 @@ func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logge
 			return Config{}, fmt.Errorf("machine %s: shared dir %s -> %s: the target must be an absolute guest path without spaces, quotes, ':', ',' or glob characters, and the source may not contain ','", s.Name, d.Source, d.Target)
 		}
 		tag := "share" + strconv.Itoa(i)
-		args = append(args, "-virtfs", "local,path="+d.Source+",security_model=none,mount_tag="+tag)
+		virtfs := "local,path=" + d.Source + ",security_model=none,mount_tag=" + tag
+		if d.ReadOnly {
+			virtfs += ",readonly=on"
+		}
+		args = append(args, "-virtfs", virtfs)
 		mounts = append(mounts, tag+":"+d.Target)
 	}
 	params = append(params, "vmt.mounts="+strings.Join(mounts, ","))
@@ -142,7 +188,14 @@ func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logge
 	for _, f := range s.ForwardPorts {
 		userNet += fmt.Sprintf(",hostfwd=tcp:127.0.0.1:%d-:%d", f.HostPort, f.GuestPort)
 	}
-	args = append(args, "-netdev", userNet, "-device", "virtio-net-pci,netdev="+userNetdev+",mac=52:54:00:12:34:56")
+	switch {
+	case s.NoNetwork && len(s.ForwardPorts) > 0:
+		return Config{}, fmt.Errorf("machine %s: forwarded ports need the user-mode network", s.Name)
+	case s.NoNetwork:
+		args = append(args, "-nic", "none") // else QEMU adds a NIC of its own
+	default:
+		args = append(args, "-netdev", userNet, "-device", "virtio-net-pci,netdev="+userNetdev+",mac=52:54:00:12:34:56")
+	}
 	var addrs []string
 	for _, n := range s.VLANs {
 		sw, ok := switches[n]

@@ -1,13 +1,14 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/vmt-dev/vmt/internal/suggest"
+	"github.com/vmt-dev/vmt/analysis"
 	"github.com/vmt-dev/vmt/lang"
 	"go.starlark.net/starlark"
 )
@@ -20,64 +21,44 @@ type args struct {
 	values map[string]starlark.Value
 }
 
-// unpackArgs matches a call's arguments to fn's parameters, fills in the
-// defaults and checks each value against the parameter's type.
+// unpackArgs matches a call's arguments to fn's parameters with the
+// analysis's binder (so a mistake reads as `vmt lint` words it), fills in
+// the defaults and checks each value against the parameter's type.
 func unpackArgs(name string, fn *lang.Func, positional starlark.Tuple, kwargs []starlark.Tuple) (*args, error) {
 	a := &args{fn: fn, name: name, values: map[string]starlark.Value{}}
-	var variadic, varKeyword *lang.Param
+	keywords := make([]string, len(positional), len(positional)+len(kwargs))
+	values := append(starlark.Tuple(nil), positional...)
+	for _, kv := range kwargs {
+		keywords = append(keywords, string(kv[0].(starlark.String)))
+		values = append(values, kv[1])
+	}
+	params, problems := analysis.Bind(fn, name+"()", keywords, false)
+	if len(problems) > 0 {
+		return nil, errors.New(problems[0].Msg)
+	}
 	var rest starlark.Tuple
-	next := 0
-	for i := range fn.Params {
-		p := &fn.Params[i]
+	extra := starlark.NewDict(0)
+	for i, p := range params {
 		switch p.Kind {
 		case lang.Variadic:
-			variadic = p
+			rest = append(rest, values[i])
 		case lang.VarKeyword:
-			varKeyword = p
+			extra.SetKey(starlark.String(keywords[i]), values[i])
+		default:
+			a.values[p.Name] = values[i]
 		}
 	}
-	for _, v := range positional {
-		for next < len(fn.Params) && fn.Params[next].Kind != lang.Positional {
-			next = len(fn.Params) // a *args or keyword-only parameter ends the positional ones
+	for _, p := range fn.Params {
+		switch p.Kind {
+		case lang.Variadic:
+			a.values[p.Name] = rest
+		case lang.VarKeyword:
+			a.values[p.Name] = extra
 		}
-		if next < len(fn.Params) {
-			a.values[fn.Params[next].Name] = v
-			next++
-			continue
-		}
-		if variadic == nil {
-			return nil, fmt.Errorf("%s: got %d positional arguments, want at most %d", name, len(positional), countPositional(fn))
-		}
-		rest = append(rest, v)
-	}
-	if variadic != nil {
-		a.values[variadic.Name] = rest
-	}
-	extra := starlark.NewDict(0)
-	for _, kv := range kwargs {
-		name := string(kv[0].(starlark.String))
-		p := findParam(fn, name)
-		if p == nil || p.Kind == lang.Variadic || p.Kind == lang.VarKeyword {
-			if varKeyword == nil {
-				return nil, fmt.Errorf("%s: unexpected keyword argument %q%s", a.name, name, didYouMean(name, paramNames(fn)))
-			}
-			extra.SetKey(kv[0], kv[1])
-			continue
-		}
-		if _, dup := a.values[name]; dup {
-			return nil, fmt.Errorf("%s: got multiple values for parameter %q", a.name, name)
-		}
-		a.values[name] = kv[1]
-	}
-	if varKeyword != nil {
-		a.values[varKeyword.Name] = extra
 	}
 	for _, p := range fn.Params {
 		v, ok := a.values[p.Name]
 		if !ok {
-			if p.Required() {
-				return nil, fmt.Errorf("%s: missing argument for %s", a.name, p.Name)
-			}
 			d, err := defaultValue(p.Default)
 			if err != nil {
 				return nil, fmt.Errorf("%s: default of %s: %v", a.name, p.Name, err)
@@ -90,35 +71,6 @@ func unpackArgs(name string, fn *lang.Func, positional starlark.Tuple, kwargs []
 		}
 	}
 	return a, nil
-}
-
-func countPositional(fn *lang.Func) int {
-	n := 0
-	for _, p := range fn.Params {
-		if p.Kind == lang.Positional {
-			n++
-		}
-	}
-	return n
-}
-
-func findParam(fn *lang.Func, name string) *lang.Param {
-	for i := range fn.Params {
-		if fn.Params[i].Name == name {
-			return &fn.Params[i]
-		}
-	}
-	return nil
-}
-
-func paramNames(fn *lang.Func) []string {
-	var names []string
-	for _, p := range fn.Params {
-		if p.Kind == lang.Positional || p.Kind == lang.KeywordOnly {
-			names = append(names, p.Name)
-		}
-	}
-	return names
 }
 
 // defaults caches the evaluated default expressions of the table; they
@@ -140,13 +92,13 @@ func defaultValue(src string) (starlark.Value, error) {
 
 // checkParamType checks v against p's type expression; the elements of a
 // *args parameter and the values of a **kwargs parameter are checked one
-// by one.
+// by one. The message is the one vmt lint gives for a literal.
 func checkParamType(name string, p lang.Param, v starlark.Value) error {
 	switch p.Kind {
 	case lang.Variadic:
-		for i, elem := range v.(starlark.Tuple) {
+		for _, elem := range v.(starlark.Tuple) {
 			if !hasType(elem, p.Type) {
-				return fmt.Errorf("%s: argument %d of *%s is %s, want %s", name, i+1, p.Name, elem.Type(), p.Type)
+				return errors.New(analysis.ArgumentTypeMessage(name+"()", &p, describeValue(elem)))
 			}
 		}
 		return nil
@@ -154,9 +106,25 @@ func checkParamType(name string, p lang.Param, v starlark.Value) error {
 		return nil
 	}
 	if !hasType(v, p.Type) {
-		return fmt.Errorf("%s: %s is %s, want %s", name, p.Name, v.Type(), p.Type)
+		return errors.New(analysis.ArgumentTypeMessage(name+"()", &p, describeValue(v)))
 	}
 	return nil
+}
+
+// describeValue names a value's type as the symbol table does, with the
+// value when it is short.
+func describeValue(v starlark.Value) string {
+	typ := v.Type()
+	switch typ {
+	case "string":
+		typ = "str"
+	case "NoneType":
+		return "None"
+	}
+	if repr := v.String(); len(repr) <= 30 {
+		return typ + " " + repr
+	}
+	return typ
 }
 
 // hasType reports whether v is one of the alternatives of a type
@@ -294,12 +262,4 @@ func joinValues(values starlark.Tuple, sep string) string {
 		}
 	}
 	return strings.Join(parts, sep)
-}
-
-// didYouMean is a hint naming the closest candidate, or "".
-func didYouMean(name string, candidates []string) string {
-	if c := suggest.Closest(name, candidates); c != "" {
-		return " (did you mean " + c + "?)"
-	}
-	return ""
 }

@@ -25,12 +25,15 @@ var globalFuncs = map[string]globalImpl{
 	"create_machine":    createMachine,
 	"subtest":           subtestBuiltin,
 	"end_subtest":       endSubtest,
+	"nested":            nestedGlobal,
+	"end_nested":        endNested,
 	"retry":             retryBuiltin,
 	"polling_condition": newPollingCondition,
 	"serial_stdout_on":  serialStdoutOn,
 	"serial_stdout_off": serialStdoutOff,
 	"log":               logBuiltin,
 	"print":             printBuiltin,
+	"format":            formatBuiltin,
 	"assert_eq":         assertEq,
 	"assert_ne":         assertNe,
 	"assert_true":       assertTrue,
@@ -49,6 +52,8 @@ var globalValues = map[string]func(d *driver) starlark.Value{
 	"json":     func(d *driver) starlark.Value { return makeModule(d, "json") },
 	"shlex":    func(d *driver) starlark.Value { return makeModule(d, "shlex") },
 	"time":     func(d *driver) starlark.Value { return makeModule(d, "time") },
+	"host":     func(d *driver) starlark.Value { return makeModule(d, "host") },
+	"url":      func(d *driver) starlark.Value { return makeModule(d, "url") },
 }
 
 // machineMethods implement the methods of lang's Machine type.
@@ -105,6 +110,7 @@ var machineMethods = map[string]func(m *Machine, c *call) (starlark.Value, error
 	"shell_interact":            machineShellInteract,
 	"console_interact":          machineConsoleInteract,
 	"log":                       machineLog,
+	"nested":                    machineNested,
 }
 
 // machineAttrs implement the attributes of lang's Machine type.
@@ -153,16 +159,39 @@ var matchAttrs = map[string]func(m *match) starlark.Value{
 	"string": func(m *match) starlark.Value { return starlark.String(m.text) },
 }
 
+// patternMethods and patternAttrs implement lang's Pattern type: the re
+// functions of the same names, given the compiled pattern.
+var patternMethods = map[string]func(p *pattern, c *call) (starlark.Value, error){
+	"search":    patternMethod(reSearch),
+	"match":     patternMethod(reMatch),
+	"fullmatch": patternMethod(reFullMatch),
+	"findall":   patternMethod(reFindAll),
+	"sub":       patternMethod(reSub),
+	"split":     patternMethod(reSplit),
+}
+
+var patternAttrs = map[string]func(p *pattern) starlark.Value{
+	"pattern": func(p *pattern) starlark.Value { return starlark.String(p.re.String()) },
+}
+
+// hostResultAttrs implement lang's HostResult type.
+var hostResultAttrs = map[string]func(r *hostResult) starlark.Value{
+	"status": func(r *hostResult) starlark.Value { return starlark.MakeInt(r.status) },
+	"stdout": func(r *hostResult) starlark.Value { return starlark.String(r.stdout) },
+	"stderr": func(r *hostResult) starlark.Value { return starlark.String(r.stderr) },
+}
+
 // moduleFuncs implement the functions of lang's modules.
 var moduleFuncs = map[string]map[string]globalImpl{
 	"re": {
-		"search":    reSearch,
-		"match":     reMatch,
-		"fullmatch": reFullMatch,
-		"findall":   reFindAll,
-		"sub":       reSub,
-		"split":     reSplit,
+		"search":    withPattern(reSearch),
+		"match":     withPattern(reMatch),
+		"fullmatch": withPattern(reFullMatch),
+		"findall":   withPattern(reFindAll),
+		"sub":       withPattern(reSub),
+		"split":     withPattern(reSplit),
 		"escape":    reEscape,
+		"compile":   reCompile,
 	},
 	"json": {
 		"dumps": jsonDumps,
@@ -177,5 +206,13 @@ var moduleFuncs = map[string]map[string]globalImpl{
 		"time":      timeTime,
 		"monotonic": timeMonotonic,
 		"sleep":     timeSleep,
+	},
+	"host": {
+		"run":     hostRun,
+		"tempdir": hostTempdir,
+	},
+	"url": {
+		"encode_query": urlEncodeQuery,
+		"quote":        urlQuote,
 	},
 }

@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"github.com/vmt-dev/vmt/analysis"
+	"slices"
 	"sort"
 	"testing"
 
@@ -32,6 +34,8 @@ func implementations() map[string]bound {
 		"VLan":             {attrs: keys(vlanAttrs)},
 		"PollingCondition": {methods: keys(pollingMethods), attrs: keys(pollingAttrs)},
 		"Match":            {methods: keys(matchMethods), attrs: keys(matchAttrs)},
+		"Pattern":          {methods: keys(patternMethods), attrs: keys(patternAttrs)},
+		"HostResult":       {attrs: keys(hostResultAttrs)},
 	}
 	for module, funcs := range moduleFuncs {
 		impls[module] = bound{methods: keys(funcs)}
@@ -115,7 +119,9 @@ func TestPredeclaredMatchesTheCheck(t *testing.T) {
 	d.machines = []*Machine{{d: d, name: "web-1"}}
 	d.vlans = []*VLan{{d: d, nr: 3}}
 	got := keys(d.predeclared())
-	want := keys(predeclaredNames([]string{"web-1"}, []int{3}))
+	globals := analysis.Analyze("t.star", nil, analysis.Config{Machines: []string{"web-1"}, VLans: []int{3}, Exact: true}).Globals
+	want := globals.Names()
+	slices.Sort(want)
 	if len(got) != len(want) {
 		t.Fatalf("predeclared %q, check resolves %q", got, want)
 	}

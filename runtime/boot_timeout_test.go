@@ -80,7 +80,7 @@ func TestBootTimeoutMustBePositive(t *testing.T) {
 		"0.0":    "create_machine: boot_timeout must be a number of seconds > 0, got 0.0",
 		"-1":     "create_machine: boot_timeout must be a number of seconds > 0, got -1",
 		"1e-12":  "create_machine: boot_timeout must be a number of seconds > 0, got 1e-12",
-		`"soon"`: "create_machine: boot_timeout is string, want int|float|None",
+		`"soon"`: `argument-type: create_machine(): "boot_timeout" expects int|float|None, got str "soon"`,
 	}
 	for arg, want := range cases {
 		err, _, backend := fakeRun(t, `create_machine("gamma", boot_timeout=`+arg+")\n", nil)

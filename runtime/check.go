@@ -3,15 +3,11 @@ package runtime
 import (
 	"errors"
 	"fmt"
-	"slices"
-	"sort"
 	"strings"
 
+	"github.com/vmt-dev/vmt/analysis"
 	"github.com/vmt-dev/vmt/lang"
-	"github.com/vmt-dev/vmt/lint"
-	"go.starlark.net/resolve"
 	"go.starlark.net/starlark"
-	"go.starlark.net/syntax"
 )
 
 // UsageError means the test could not start: bad options, or a script
@@ -21,8 +17,7 @@ type UsageError struct{ Err error }
 func (e *UsageError) Error() string { return e.Err.Error() }
 func (e *UsageError) Unwrap() error { return e.Err }
 
-// compiled is a script that parses and resolves against the globals of
-// its test.
+// compiled is a script that passed the check before booting.
 type compiled struct {
 	prog *starlark.Program
 	// declared are the machines the script declares with create_machine.
@@ -32,44 +27,54 @@ type compiled struct {
 	vlans []int
 }
 
-// compile parses and resolves the script the way vmt lint does, with the
-// globals its machines and VLANs give it, so that a mistake is reported
-// before anything boots.
+// compile checks the script before anything boots: it is refused exactly
+// when `vmt lint` finds an error in it, with lint's words, one finding a
+// line ("file:line:col: rule: message").
 func compile(opts Options) (*compiled, error) {
-	file, err := lang.FileOptions().Parse(opts.Script, opts.Source, 0)
-	if err != nil {
-		return nil, &UsageError{err}
-	}
-	for _, stmt := range file.Stmts {
-		if load, ok := stmt.(*syntax.LoadStmt); ok {
-			return nil, &UsageError{fmt.Errorf("%s: load is not supported: a test script is one file", load.Load)}
-		}
-	}
 	given := machineNames(opts.Machines)
 	if err := checkMachineNames(given); err != nil {
 		return nil, &UsageError{err}
 	}
-	var declared []string
+	script := analysis.Analyze(opts.Script, opts.Source, analysis.Config{Machines: given, VLans: opts.VLans, Exact: true})
+	if findings := script.Errors(); len(findings) > 0 {
+		return nil, &UsageError{findingsError(opts.Script, findings)}
+	}
+	// The analysis resolved its own tree; the program gets a fresh one.
+	file, err := lang.FileOptions().Parse(opts.Script, opts.Source, 0)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	// Only a finding silenced by `# vmt: disable=...` gets this far.
+	prog, err := starlark.FileProgram(file, script.Globals.Has)
+	if err != nil {
+		return nil, &UsageError{err}
+	}
+	return &compiled{prog: prog, declared: declaredMachines(script.Globals.Machines, given), vlans: script.Globals.VLans}, nil
+}
+
+// findingsError lists the findings one a line, as `vmt lint` prints them.
+func findingsError(filename string, findings []analysis.Finding) error {
+	lines := make([]string, len(findings))
+	for i, f := range findings {
+		lines[i] = fmt.Sprintf("%s:%d:%d: %s: %s", filename, f.Pos.Line, f.Pos.Col, f.Rule, f.Message)
+	}
+	return errors.New(strings.Join(lines, "\n"))
+}
+
+// declaredMachines are the test's machines that the options do not give:
+// those the script declares.
+func declaredMachines(machines analysis.MachineSet, given []string) []string {
 	seen := map[string]bool{}
 	for _, name := range given {
 		seen[lang.MachineIdent(name)] = true
 	}
-	for _, name := range lint.DeclaredMachines(file) {
-		if ident := lang.MachineIdent(name); !seen[ident] {
-			seen[ident] = true
+	var declared []string
+	for _, name := range machines.Names {
+		if !seen[lang.MachineIdent(name)] {
 			declared = append(declared, name)
 		}
 	}
-	vlans := slices.Concat(opts.VLans, lint.DeclaredVLans(file))
-	slices.Sort(vlans)
-	vlans = slices.Compact(vlans)
-	names := predeclaredNames(append(append([]string{}, given...), declared...), vlans)
-	isPredeclared := func(name string) bool { return names[name] }
-	prog, err := starlark.FileProgram(file, isPredeclared)
-	if err != nil {
-		return nil, &UsageError{describeResolveErrors(err, names)}
-	}
-	return &compiled{prog: prog, declared: declared, vlans: vlans}, nil
+	return declared
 }
 
 func machineNames(specs []MachineSpec) []string {
@@ -94,48 +99,4 @@ func checkMachineNames(names []string) error {
 		byIdent[ident] = name
 	}
 	return nil
-}
-
-// predeclaredNames are the globals a script of this test sees besides
-// Starlark's own: the table's globals, one per machine, `machine` when
-// there is exactly one, and one per VLAN.
-func predeclaredNames(machines []string, vlans []int) map[string]bool {
-	names := map[string]bool{}
-	for _, name := range lang.Default.GlobalNames() {
-		names[name] = true
-	}
-	for _, m := range machines {
-		names[lang.MachineIdent(m)] = true
-	}
-	if len(machines) == 1 {
-		names["machine"] = true
-	}
-	for _, nr := range vlans {
-		names[fmt.Sprintf("vlan%d", nr)] = true
-	}
-	return names
-}
-
-// describeResolveErrors lists every resolve error on its own line, with a
-// suggestion for misspelt names.
-func describeResolveErrors(err error, names map[string]bool) error {
-	var list resolve.ErrorList
-	if !errors.As(err, &list) {
-		return err
-	}
-	known := make([]string, 0, len(names))
-	for n := range names {
-		known = append(known, n)
-	}
-	known = append(known, lang.StarlarkBuiltins()...)
-	sort.Strings(known)
-	var lines []string
-	for _, e := range list {
-		msg := e.Msg
-		if undefined, ok := strings.CutPrefix(msg, "undefined: "); ok {
-			msg += didYouMean(undefined, known)
-		}
-		lines = append(lines, fmt.Sprintf("%s: %s", e.Pos, msg))
-	}
-	return errors.New(strings.Join(lines, "\n"))
 }

@@ -56,7 +56,7 @@ func createMachine(c *call) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.spec, m.engine = spec, engine
+	m.setEngine(spec, engine)
 	return m, nil
 }
 
@@ -74,6 +74,9 @@ func declaration(c *call) (*qemu.Spec, error) {
 	d.Kernel, _ = c.args.optStr("kernel")
 	d.Initrd, _ = c.args.optStr("initrd")
 	d.DiskImage, _ = c.args.optStr("disk_image")
+	d.RootFS, _ = c.args.optStr("rootfs")
+	d.RootFS = c.d.hostPath(d.RootFS)
+	d.Arch, _ = c.args.optStr("arch")
 	if d.KernelParams, err = stringsArg(c, "kernel_params"); err != nil {
 		return nil, err
 	}

@@ -33,6 +33,11 @@ type Options struct {
 	OutputDir string
 	// Interactive runs a REPL after the script (or instead, without one).
 	Interactive bool
+	// Debug keeps the machines of a failed test running and waits, until
+	// vmt attach --release, the caller's cancellation or DebugTimeout, for
+	// someone to attach to them (vmt run --debug).
+	Debug        bool
+	DebugTimeout time.Duration
 	// Stdin feeds the REPL and the interactive methods.
 	Stdin io.Reader
 	// Terminal receives the human-readable log; Color styles it.
@@ -86,6 +91,12 @@ type driver struct {
 	// input reads the terminal (Options.Stdin) for the REPL and the
 	// interactive methods.
 	input *input
+
+	// host is what the host module started and made.
+	host hostState
+	// nested are the open blocks of nested and Machine.nested, innermost
+	// last.
+	nested []*nestedBlock
 }
 
 // errGlobalTimeout is the cause of the context when the global timeout fires.
@@ -175,6 +186,9 @@ func (d *driver) sleep(dur time.Duration) error {
 // release stops every machine at once, then the VLANs.
 func (d *driver) release() {
 	d.releaseOnce.Do(func() {
+		if err := d.host.release(); err != nil {
+			d.log.Line("", fmt.Sprintf("releasing host files: %v", err))
+		}
 		var wg sync.WaitGroup
 		for _, m := range d.machines {
 			if m.engine == nil {

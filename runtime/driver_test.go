@@ -17,6 +17,10 @@ func TestStaticErrorsStopBeforeAnythingIsMade(t *testing.T) {
 		"syntax":    "alpha.succeed(\n",
 		"undefined": "alpha.succeed('x')\nbeta.succeed('y')\n",
 		"misspelt":  "sucess = 1\nassert_eq(sucess, 1)\nprnt('x')\n",
+		"argument":  "alpha.succeed(str(1), 2)\n",
+		"attribute": "alpha.succed('x')\n",
+		"load":      "load('other.star', 'y')\n",
+		"habit":     "with subtest('x'):\n    alpha.succeed('true')\n",
 	}
 	for name, src := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -34,7 +38,7 @@ func TestStaticErrorsStopBeforeAnythingIsMade(t *testing.T) {
 		})
 	}
 	err, _, _ := fakeRun(t, "prnt('x')\n", nil)
-	if !strings.Contains(err.Error(), "did you mean print?") {
+	if !strings.Contains(err.Error(), `did you mean "print"?`) {
 		t.Errorf("no suggestion for a misspelt builtin: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"sync"
 
 	"go.starlark.net/starlark"
 )
@@ -12,8 +13,11 @@ type Machine struct {
 	name string
 	spec MachineSpec
 	// engine is nil for a machine the script declares, until its
-	// create_machine call has run.
-	engine Engine
+	// create_machine call has run. The script's thread sets it with
+	// setEngine; the control socket's goroutines read it with
+	// currentEngine.
+	engine   Engine
+	engineMu sync.Mutex
 	// started is set once the script has started the machine, directly or
 	// by a command: allow_reboot can no longer change then.
 	started bool
@@ -23,6 +27,20 @@ var (
 	_ starlark.HasAttrs = (*Machine)(nil)
 	_ EngineLogger      = (*Log)(nil)
 )
+
+// setEngine gives the machine its spec and engine.
+func (m *Machine) setEngine(spec MachineSpec, e Engine) {
+	m.engineMu.Lock()
+	defer m.engineMu.Unlock()
+	m.spec, m.engine = spec, e
+}
+
+// currentEngine returns the machine's engine, or nil, from any goroutine.
+func (m *Machine) currentEngine() Engine {
+	m.engineMu.Lock()
+	defer m.engineMu.Unlock()
+	return m.engine
+}
 
 func (m *Machine) String() string        { return fmt.Sprintf("<Machine %s>", m.name) }
 func (m *Machine) Type() string          { return "Machine" }

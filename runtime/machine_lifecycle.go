@@ -33,7 +33,8 @@ func machineStart(m *Machine, c *call) (starlark.Value, error) {
 		if err := eng.Release(); err != nil {
 			return nil, err
 		}
-		m.spec, m.engine, eng = spec, remade, remade
+		m.setEngine(spec, remade)
+		eng = remade
 	}
 	m.started = true
 	return starlark.None, m.step("starting", eng.Start)

@@ -1,8 +1,7 @@
 package runtime
 
 import (
-	"fmt"
-
+	"github.com/vmt-dev/vmt/analysis"
 	"github.com/vmt-dev/vmt/lang"
 	"go.starlark.net/starlark"
 )
@@ -29,8 +28,8 @@ func member[R any](d *driver, typ string, recv R, name string,
 	fn := lang.Default.Method(typ, name)
 	impl, ok := methods[name]
 	if fn == nil || !ok {
-		names := lang.Default.Type(typ).MemberNames()
-		return nil, starlark.NoSuchAttrError(fmt.Sprintf("%s has no method or attribute %s%s", typ, name, didYouMean(name, names)))
+		// lint's words: the static check and the run say it alike.
+		return nil, starlark.NoSuchAttrError(analysis.UnknownAttributeMessage(lang.Default.Type(typ), name))
 	}
 	return newBuiltin(d, fn.Name, fn, func(c *call) (starlark.Value, error) { return impl(recv, c) }), nil
 }

@@ -9,7 +9,30 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// The re module: Python's function names over Go's RE2 engine.
+// The re module: Python's function names over Go's RE2 engine. The
+// functions that take a pattern are written once, over a compiled
+// regexp: withPattern makes the module function that compiles its
+// pattern argument, patternMethod the method of a compiled Pattern.
+
+// reFunc is an re function given its compiled pattern.
+type reFunc = func(c *call, re *regexp.Regexp) (starlark.Value, error)
+
+// withPattern is the module function of fn: it compiles the pattern
+// argument first.
+func withPattern(fn reFunc) globalImpl {
+	return func(c *call) (starlark.Value, error) {
+		re, err := compileArg(c, "pattern")
+		if err != nil {
+			return nil, err
+		}
+		return fn(c, re)
+	}
+}
+
+// patternMethod is the method of Pattern that runs fn with its regexp.
+func patternMethod(fn reFunc) func(p *pattern, c *call) (starlark.Value, error) {
+	return func(p *pattern, c *call) (starlark.Value, error) { return fn(c, p.re) }
+}
 
 // compileArg compiles the regular-expression parameter name.
 func compileArg(c *call, name string) (*regexp.Regexp, error) {
@@ -20,13 +43,13 @@ func compileArg(c *call, name string) (*regexp.Regexp, error) {
 	return re, nil
 }
 
-func reSearch(c *call) (starlark.Value, error) {
-	return reFind(c, func(re *regexp.Regexp, s string) []int { return re.FindStringSubmatchIndex(s) })
+func reSearch(c *call, re *regexp.Regexp) (starlark.Value, error) {
+	return reFind(c, re, re.FindStringSubmatchIndex)
 }
 
-func reMatch(c *call) (starlark.Value, error) {
+func reMatch(c *call, re *regexp.Regexp) (starlark.Value, error) {
 	// The leftmost match starts at 0 whenever some match does.
-	return reFind(c, func(re *regexp.Regexp, s string) []int {
+	return reFind(c, re, func(s string) []int {
 		if loc := re.FindStringSubmatchIndex(s); loc != nil && loc[0] == 0 {
 			return loc
 		}
@@ -34,35 +57,27 @@ func reMatch(c *call) (starlark.Value, error) {
 	})
 }
 
-func reFullMatch(c *call) (starlark.Value, error) {
-	return reFind(c, func(re *regexp.Regexp, s string) []int {
-		anchored, err := regexp.Compile(`\A(?:` + re.String() + `)\z`)
-		if err != nil {
-			return nil
-		}
-		return anchored.FindStringSubmatchIndex(s)
-	})
+func reFullMatch(c *call, re *regexp.Regexp) (starlark.Value, error) {
+	anchored, err := regexp.Compile(`\A(?:` + re.String() + `)\z`)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", c.args.name, err)
+	}
+	// The groups of the anchored pattern are those of re, numbered and
+	// named alike; the Match keeps re, the one the script gave.
+	return reFind(c, re, anchored.FindStringSubmatchIndex)
 }
 
 // reFind returns a Match for the submatch indexes find gives, or None.
-func reFind(c *call, find func(re *regexp.Regexp, s string) []int) (starlark.Value, error) {
-	re, err := compileArg(c, "pattern")
-	if err != nil {
-		return nil, err
-	}
+func reFind(c *call, re *regexp.Regexp, find func(s string) []int) (starlark.Value, error) {
 	text := c.args.str("string")
-	loc := find(re, text)
+	loc := find(text)
 	if loc == nil {
 		return starlark.None, nil
 	}
 	return &match{d: c.d, re: re, text: text, loc: loc}, nil
 }
 
-func reFindAll(c *call) (starlark.Value, error) {
-	re, err := compileArg(c, "pattern")
-	if err != nil {
-		return nil, err
-	}
+func reFindAll(c *call, re *regexp.Regexp) (starlark.Value, error) {
 	var out []starlark.Value
 	for _, groups := range re.FindAllStringSubmatch(c.args.str("string"), -1) {
 		switch len(groups) {
@@ -84,11 +99,7 @@ func reFindAll(c *call) (starlark.Value, error) {
 // pythonGroupRef is a group reference in Python's replacement syntax.
 var pythonGroupRef = regexp.MustCompile(`\\(\d+)|\\g<(\w+)>`)
 
-func reSub(c *call) (starlark.Value, error) {
-	re, err := compileArg(c, "pattern")
-	if err != nil {
-		return nil, err
-	}
+func reSub(c *call, re *regexp.Regexp) (starlark.Value, error) {
 	count, err := c.args.int("count")
 	if err != nil {
 		return nil, err
@@ -112,11 +123,7 @@ func reSub(c *call) (starlark.Value, error) {
 
 // reSplit splits like Python's re.split: the texts of the groups of each
 // separator are part of the result.
-func reSplit(c *call) (starlark.Value, error) {
-	re, err := compileArg(c, "pattern")
-	if err != nil {
-		return nil, err
-	}
+func reSplit(c *call, re *regexp.Regexp) (starlark.Value, error) {
 	maxSplit, err := c.args.int("maxsplit")
 	if err != nil {
 		return nil, err
@@ -140,6 +147,33 @@ func reSplit(c *call) (starlark.Value, error) {
 
 func reEscape(c *call) (starlark.Value, error) {
 	return starlark.String(regexp.QuoteMeta(c.args.str("pattern"))), nil
+}
+
+// reCompile compiles a Pattern; an invalid pattern is an error now.
+func reCompile(c *call) (starlark.Value, error) {
+	re, err := compileArg(c, "pattern")
+	if err != nil {
+		return nil, err
+	}
+	return &pattern{d: c.d, re: re}, nil
+}
+
+// pattern is a compiled regular expression (lang's Pattern type).
+type pattern struct {
+	d  *driver
+	re *regexp.Regexp
+}
+
+var _ starlark.HasAttrs = (*pattern)(nil)
+
+func (p *pattern) String() string        { return fmt.Sprintf("re.compile(%q)", p.re.String()) }
+func (p *pattern) Type() string          { return "Pattern" }
+func (p *pattern) Freeze()               {}
+func (p *pattern) Truth() starlark.Bool  { return true }
+func (p *pattern) Hash() (uint32, error) { return starlark.String(p.re.String()).Hash() }
+func (p *pattern) AttrNames() []string   { return memberNames("Pattern") }
+func (p *pattern) Attr(name string) (starlark.Value, error) {
+	return member(p.d, "Pattern", p, name, patternMethods, patternAttrs)
 }
 
 // groupValue is the text of group g, or None when it did not take part.

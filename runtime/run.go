@@ -71,6 +71,10 @@ func Run(ctx context.Context, opts Options) error {
 		return &UsageError{err}
 	}
 	defer d.release()
+	control, controlErr := d.serveControl()
+	if controlErr != nil {
+		d.log.Line("", fmt.Sprintf("warning: %v; vmt attach cannot reach this test", controlErr))
+	}
 
 	thread := &starlark.Thread{Name: opts.Script}
 	watcher := d.watchForStop(stopCtx, cancelDriver, thread)
@@ -89,6 +93,11 @@ func Run(ctx context.Context, opts Options) error {
 		}
 	}
 	watcher.stop()
+	// --debug waits on a failure, not on the user's own interruption.
+	if err != nil && opts.Debug && !opts.Interactive && ctx.Err() == nil {
+		d.waitForDebugger(ctx, control, err, globals)
+	}
+	control.close()
 	return d.finish(err, time.Since(began))
 }
 
@@ -173,6 +182,7 @@ func (d *driver) finish(err error, took time.Duration) error {
 	if len(d.subtests.open) > 0 {
 		d.closeSubtest(d.subtests.open[0], err)
 	}
+	d.endAllNested(err)
 	cases := []testCase{{name: "main", took: took}}
 	var summary string
 	if err != nil {

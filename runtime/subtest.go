@@ -68,9 +68,10 @@ func (d *driver) finishSubtest(st *openSubtest, err error) {
 
 // openSection returns the section that a new subtest(name) or an
 // end_subtest() closes: the innermost open subtest when it is a section.
-// A subtest(name, fn) in progress shields the sections outside it.
+// A subtest(name, fn) or nested(message, fn) in progress shields the
+// sections outside it.
 func (d *driver) openSection() *openSubtest {
-	if st := d.subtests.current(); st != nil && st.section {
+	if st := d.subtests.current(); st != nil && st.section && !d.inNestedFn(st) {
 		return st
 	}
 	return nil

@@ -29,7 +29,7 @@ func TestConvertStdin(t *testing.T) {
 
 func TestConvertCheck(t *testing.T) {
 	stdout, stderr, code := runVerb(t, "", "convert", "--check", "../../convert/testdata/unsupported.py")
-	if code != exitFailed || stdout != "" || !strings.Contains(stderr, "17 left for you") {
+	if code != exitFailed || stdout != "" || !strings.Contains(stderr, "11 left for you") {
 		t.Errorf("unsupported.py: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	_, _, code = runVerb(t, "", "convert", "--check", "../../convert/testdata/subtests.py")

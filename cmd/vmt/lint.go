@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/vmt-dev/vmt/analysis"
 	"io"
 	"io/fs"
 	"os"
@@ -33,9 +34,11 @@ func init() {
 	cmd := &cobra.Command{
 		Use:   "lint [flags] FILE|DIR|-...",
 		Short: "Check test scripts before any VM boots",
-		Long: `vmt lint checks Starlark test scripts against the script API: syntax, undefined
-names, unknown machine methods, wrong arguments, invalid regular expressions,
-deprecated names, unused variables, unreachable code and more.
+		Long: `vmt lint checks Starlark test scripts against the script API: syntax, Python
+habits (f-strings, with, assert, import, ...), undefined names, unknown machine
+methods, wrong arguments (also to the script's own functions), invalid regular
+expressions and % formats, deprecated names, unused variables, unreachable code
+and more. Its errors are exactly what vmt run refuses before booting.
 
 A directory is searched for *.star files (skipping hidden directories and
 testdata); "-" reads standard input. Machine names come from --machines, else
@@ -57,7 +60,7 @@ found, 2 usage or I/O error. With --diff: 1 when there is something to fix.`,
 	f.StringSliceVar(&flags.machines, "machines", nil, "machine names of the test, comma-separated")
 	f.StringSliceVar(&flags.startScripts, "start-scripts", nil, "NixOS start scripts (run-NAME-vm) naming the machines; default from env startScripts")
 	f.StringVar(&flags.format, "format", "text", "output format: text, json or sarif")
-	f.BoolVar(&flags.fix, "fix", false, "apply safe fixes (deprecated names) to the files")
+	f.BoolVar(&flags.fix, "fix", false, "apply safe fixes (deprecated names, Python habits) to the files")
 	f.BoolVar(&flags.diff, "diff", false, "print the safe fixes as a unified diff instead of writing them")
 	f.BoolVar(&flags.strict, "strict", false, "exit 1 on warnings too")
 	f.StringVar(&flags.explain, "explain", "", "print the documentation of a rule and exit")
@@ -100,7 +103,7 @@ func runLint(cmd *cobra.Command, args []string, flags lintFlags) error {
 		}
 		findings := lint.File(in.name, src, cfg)
 		if flags.fix || flags.diff {
-			fixed, n := lint.ApplyFixes(src, findings)
+			fixed, n := lint.FixAll(in.name, src, cfg)
 			if n > 0 {
 				pendingFixes = true
 				if flags.diff {
@@ -162,7 +165,7 @@ func machineNames(flags lintFlags) []string {
 	if len(scripts) == 0 {
 		return nil
 	}
-	return lint.MachineNamesFromStartScripts(scripts)
+	return analysis.MachineNamesFromStartScripts(scripts)
 }
 
 func explainRule(out io.Writer, name string) error {

@@ -18,9 +18,13 @@ const (
 
 // root is the vmt command; each verb adds itself from its own file's init.
 var root = &cobra.Command{
-	Use:           "vmt",
-	Short:         "VM integration tests scripted in Starlark",
-	Long:          "vmt boots QEMU machines and runs Starlark test scripts against them (vmt run),\nchecks scripts before any VM boots (vmt lint) and serves editors (vmt lsp).",
+	Use:   "vmt",
+	Short: "VM integration tests scripted in Starlark",
+	Long: "vmt boots QEMU machines and runs Starlark test scripts against them (vmt run),\n" +
+		"opens a shell in a machine of a running or failed test (vmt attach), runs a\n" +
+		"command in a VM with your kernel or image as vmtest does (vmt exec), checks\n" +
+		"scripts before any VM boots (vmt lint), serves editors (vmt lsp) and converts\n" +
+		"NixOS Python test scripts (vmt convert).",
 	SilenceUsage:  true,
 	SilenceErrors: true,
 }

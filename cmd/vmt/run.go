@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/vmt-dev/vmt/lint"
+	"github.com/vmt-dev/vmt/analysis"
 	"github.com/vmt-dev/vmt/runtime"
 )
 
@@ -27,6 +27,8 @@ type runFlags struct {
 	keepVMState   bool
 	interactive   bool
 	junitXML      string
+	debug         bool
+	debugTimeout  int
 }
 
 func init() {
@@ -54,6 +56,12 @@ removes the directory of a run whose vmt was killed.
 The script is parsed and checked before anything boots. With -I, a REPL with
 the same globals follows the script (or replaces it when there is none).
 
+Each run serves a control socket (named in its log) for vmt attach: a shell
+in any of its machines while it runs. With --debug (or VMT_DEBUG=1), a test
+that fails keeps its machines running, prints the vmt attach commands to use
+and waits for vmt attach --release, Ctrl-C or --debug-timeout seconds; its
+exit status stays that of the failure.
+
 Exit status: 0 the test passed, 1 it failed (assertion, command, timeout,
 interruption), 2 usage error or a script that does not parse or resolve
 (nothing booted).`,
@@ -71,6 +79,8 @@ interruption), 2 usage error or a script that does not parse or resolve
 	f.BoolVarP(&flags.keepVMState, "keep-vm-state", "K", false, "keep the machines' state directories (disk images) between runs, in $TMPDIR/vmt-kept-UID")
 	f.BoolVarP(&flags.interactive, "interactive", "I", false, "open a REPL with the test's globals after the script")
 	f.StringVar(&flags.junitXML, "junit-xml", "", "write a JUnit XML report to this file, one test case per subtest")
+	f.BoolVar(&flags.debug, "debug", false, "on a failure, keep the machines and wait for vmt attach (env VMT_DEBUG=1)")
+	f.IntVar(&flags.debugTimeout, "debug-timeout", int(runtime.DefaultDebugTimeout/time.Second), "seconds --debug waits after a failure")
 	root.AddCommand(cmd)
 }
 
@@ -160,8 +170,21 @@ func runOptions(cmd *cobra.Command, args []string, flags runFlags) (runtime.Opti
 	}
 	opts.BootTimeout = time.Duration(flags.bootTimeout) * time.Second
 
+	opts.Debug = flags.debug
+	if env := os.Getenv("VMT_DEBUG"); env != "" && !cmd.Flags().Changed("debug") {
+		on, err := strconv.ParseBool(env)
+		if err != nil {
+			return opts, fmt.Errorf("VMT_DEBUG=%q: give 1 or 0", env)
+		}
+		opts.Debug = on
+	}
+	if flags.debugTimeout <= 0 {
+		return opts, fmt.Errorf("--debug-timeout %d: give seconds > 0", flags.debugTimeout)
+	}
+	opts.DebugTimeout = time.Duration(flags.debugTimeout) * time.Second
+
 	scripts := startScripts(flags.startScripts)
-	for i, name := range lint.MachineNamesFromStartScripts(scripts) {
+	for i, name := range analysis.MachineNamesFromStartScripts(scripts) {
 		opts.Machines = append(opts.Machines, runtime.MachineSpec{Name: name, StartScript: scripts[i], BootTimeout: opts.BootTimeout})
 	}
 

@@ -113,8 +113,8 @@ func TestRunUsageErrors(t *testing.T) {
 	}{
 		{"no script", nil, nil, "run needs a SCRIPT.star argument or the testScript environment variable"},
 		{"missing script", nil, []string{"missing.star"}, "reading the test script"},
-		{"syntax error", nil, []string{broken}, broken + ":2:1: got end of file, want ')'"},
-		{"undefined machine", nil, []string{undefined}, undefined + ":1:1: undefined: gamma"},
+		{"syntax error", nil, []string{broken}, broken + ":1:14: syntax-error: got end of file, want ')'"},
+		{"undefined machine", nil, []string{undefined}, undefined + `:1:1: undefined-name: undefined name "gamma"`},
 		{"output dir", nil, []string{"-o", filepath.Join(dir, "missing"), "testdata/two-machines.star"}, "output directory"},
 		{"missing start script", []string{"startScripts=" + filepath.Join(dir, "missing", "run-alpha-vm") + " " + beta}, []string{"-o", dir, "testdata/two-machines.star"}, "no such file or directory"},
 		{"start script not executable", []string{"startScripts=" + notExecutable + " " + beta}, []string{"-o", dir, "testdata/two-machines.star"}, "is not executable"},
@@ -124,9 +124,9 @@ func TestRunUsageErrors(t *testing.T) {
 		{"bad VLAN in a list", nil, []string{"-o", dir, "--vlans", "1 x", "testdata/two-machines.star"}, `VLAN "x" is not a VLAN number`},
 		// The VLANs of --vlans "2 3" and of env vlans are globals: only
 		// the name no VLAN gives is undefined.
-		{"VLANs from the flag", nil, []string{"-o", dir, "--vlans", "2 3", vlanScript}, vlanScript + ":3:1: undefined: vlan4"},
-		{"VLANs from env", []string{"vlans=2 3"}, []string{"-o", dir, vlanScript}, vlanScript + ":3:1: undefined: vlan4"},
-		{"VLANs from create_machine", nil, []string{"-o", dir, declaredVLan}, declaredVLan + ":4:1: undefined: vlan4"},
+		{"VLANs from the flag", nil, []string{"-o", dir, "--vlans", "2 3", vlanScript}, vlanScript + `:3:1: undefined-name: undefined name "vlan4"`},
+		{"VLANs from env", []string{"vlans=2 3"}, []string{"-o", dir, vlanScript}, vlanScript + `:3:1: undefined-name: undefined name "vlan4"`},
+		{"VLANs from create_machine", nil, []string{"-o", dir, declaredVLan}, declaredVLan + `:4:1: undefined-name: undefined name "vlan4"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -134,7 +134,7 @@ func TestRunUsageErrors(t *testing.T) {
 			if code != 2 || !strings.Contains(out, c.want) {
 				t.Errorf("exit %d, want 2 with %q:\n%s", code, c.want, out)
 			}
-			if n := strings.Count(out, "undefined:"); n > 1 {
+			if n := strings.Count(out, "undefined name"); n > 1 {
 				t.Errorf("%d names are undefined, want at most one:\n%s", n, out)
 			}
 			if strings.Contains(out, "starting vm") {

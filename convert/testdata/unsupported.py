@@ -1,6 +1,5 @@
 # What has no vmt equivalent keeps its line with a note.
-import subprocess
-import tempfile
+import os
 
 start_all()
 
@@ -9,18 +8,13 @@ try:
 except Exception:
     pass
 
-out = subprocess.check_output(["ls", "/"])
-tmp = tempfile.mkdtemp()
-pattern = re.compile(r"^up\s+(\d+)")
 machine.shell.send("id\n")
 machine.booted = False
-print("%.2f seconds" % 1.5)
-print("{:>8}".format("right"))
-print(f"{1.5:.1f} s")
-with machine.nested("waiting for the network"):
-    machine.wait_for_unit("network-online.target")
+print("%(name)s is %(age)d" % {"name": "x", "age": 3})
+print(f"{1.5:{width}}")
 size = 2 ** 10
 del size
+proc = subprocess.Popen(["sleep", "1"])
 
 
 class Helper:

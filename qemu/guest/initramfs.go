@@ -41,13 +41,23 @@ func Build(k Kernel) (Image, error) {
 	if err != nil {
 		return Image{}, err
 	}
-	tree, err := initramfs.OpenModuleTree(k.ModulesDir)
-	if err != nil {
-		return Image{}, err
-	}
-	mods, err := tree.Resolve(RequiredModules, OptionalModules)
-	if err != nil {
-		return Image{}, fmt.Errorf("kernel %s: %w", k.Image, err)
+	return build(k, busybox, busybox)
+}
+
+// build makes the initramfs of kernel k with a busybox and the busybox
+// that lists its applets (the same one, unless the guest's cannot run
+// here). A kernel without a module tree gets no modules: it must have what
+// the guest needs built in.
+func build(k Kernel, busybox, lister string) (Image, error) {
+	var mods []initramfs.Module
+	if k.ModulesDir != "" {
+		tree, err := initramfs.OpenModuleTree(k.ModulesDir)
+		if err != nil {
+			return Image{}, err
+		}
+		if mods, err = tree.Resolve(RequiredModules, OptionalModules); err != nil {
+			return Image{}, fmt.Errorf("kernel %s: %w", k.Image, err)
+		}
 	}
 	key, err := inputsKey(busybox, mods)
 	if err != nil {
@@ -67,7 +77,7 @@ func Build(k Kernel) (Image, error) {
 		if _, err := os.Stat(path); err == nil {
 			return nil
 		}
-		a, err := archive(busybox, mods)
+		a, err := archive(busybox, lister, mods)
 		if err != nil {
 			return err
 		}
@@ -130,14 +140,14 @@ func inputsKey(busybox string, mods []initramfs.Module) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:24], err
 }
 
-func archive(busybox string, mods []initramfs.Module) (*initramfs.Archive, error) {
+func archive(busybox, lister string, mods []initramfs.Module) (*initramfs.Archive, error) {
 	a := initramfs.NewArchive()
 	bb, err := os.ReadFile(busybox)
 	if err != nil {
 		return nil, err
 	}
 	a.AddFile("bin/busybox", 0o755, bb)
-	applets, err := exec.Command(busybox, "--list").Output()
+	applets, err := exec.Command(lister, "--list").Output()
 	if err != nil {
 		return nil, fmt.Errorf("listing busybox applets: %v", err)
 	}

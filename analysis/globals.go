@@ -1,0 +1,120 @@
+package analysis
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vmt-dev/vmt/lang"
+)
+
+// Config is what the analysis knows besides the script itself.
+type Config struct {
+	// Machines are machine names from flags or start scripts; names declared
+	// in the script (and, unless Exact, in its directive comment) are added.
+	Machines []string
+	// VLans are VLAN numbers from `vmt run --vlans`.
+	VLans []int
+	// Exact says Machines and VLans are the test's own (vmt run): the
+	// directive comment names no machine and only the VLANs of VLans and of
+	// the script's create_machine calls exist. Otherwise (lint, editors)
+	// every vlanN is taken to exist, since VLANs come from flags they do not
+	// see.
+	Exact bool
+	// Table is the script API; nil means lang.Default.
+	Table *lang.Table
+}
+
+// Globals is the one rule for the names a script sees besides Starlark's
+// own: the table's globals, one per machine, `machine` when there is one
+// machine (or none is named), `machines`, and vlanN per VLAN.
+type Globals struct {
+	Table    *lang.Table
+	Machines MachineSet
+	// VLans are the test's VLANs, sorted, when Exact; nil otherwise.
+	VLans []int
+	exact bool
+}
+
+func newGlobals(table *lang.Table, machines MachineSet, cfg Config, declaredVLans []int) *Globals {
+	g := &Globals{Table: table, Machines: machines, exact: cfg.Exact}
+	if cfg.Exact {
+		g.VLans = slices.Concat(cfg.VLans, declaredVLans)
+		slices.Sort(g.VLans)
+		g.VLans = slices.Compact(g.VLans)
+	}
+	return g
+}
+
+// Has reports whether name is a global of the script besides Starlark's
+// builtins.
+func (g *Globals) Has(name string) bool {
+	if g.Table.Func(name) != nil || g.Table.Value(name) != nil {
+		return true
+	}
+	if _, ok := g.Machines.Idents[name]; ok {
+		return true
+	}
+	if name == "machine" {
+		if g.exact {
+			return len(g.Machines.Names) == 1
+		}
+		return g.Machines.AliasDefined()
+	}
+	return g.isVLan(name)
+}
+
+// Names are the globals, for suggestions.
+func (g *Globals) Names() []string {
+	names := g.Table.GlobalNames()
+	for ident := range g.Machines.Idents {
+		names = append(names, ident)
+	}
+	if g.Has("machine") {
+		names = append(names, "machine")
+	}
+	for _, nr := range g.VLans {
+		names = append(names, fmt.Sprintf("vlan%d", nr))
+	}
+	return names
+}
+
+// Type is the type of a global, "callable" for a builtin function, or "".
+func (g *Globals) Type(name string) string {
+	if _, ok := g.Machines.Idents[name]; ok || name == "machine" {
+		return MachineType
+	}
+	if g.isVLan(name) {
+		return "VLan"
+	}
+	if v := g.Table.Value(name); v != nil {
+		return v.Type
+	}
+	if g.Table.Func(name) != nil {
+		return "callable"
+	}
+	return ""
+}
+
+// isVLan matches vlan1, vlan2, ...: the test's VLANs when exact, and
+// every number otherwise.
+func (g *Globals) isVLan(name string) bool {
+	digits := strings.TrimPrefix(name, "vlan")
+	if digits == name || digits == "" || digits[0] == '0' {
+		return false
+	}
+	nr := 0
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return false
+		}
+		nr = nr*10 + int(r-'0')
+		if nr > 1<<20 {
+			return !g.exact
+		}
+	}
+	return !g.exact || slices.Contains(g.VLans, nr)
+}
+
+// MachineType is the table's name of the machine handle type.
+const MachineType = "Machine"
