@@ -19,16 +19,15 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 
+	"github.com/vmt-dev/vmt/qemu/debroot"
 	"github.com/vmt-dev/vmt/qemu/guest"
 	"github.com/vmt-dev/vmt/qemu/systemdguest"
 )
@@ -36,12 +35,6 @@ import (
 // builderVersion changes whenever the way the image is built changes in a
 // way its other inputs do not show; it is part of the cache keys.
 const builderVersion = "imageguest-1"
-
-// Suite is the Debian release of the root filesystem.
-const Suite = "bookworm"
-
-// Packages are installed on top of mmdebstrap's minbase variant.
-var Packages = []string{"systemd-sysv", "udev", "qemu-guest-agent"}
 
 // Sizes of the partitions in MiB. The root filesystem is sparse and uses
 // about a quarter of its partition; the rest is room for tests.
@@ -78,15 +71,15 @@ func (v Variant) cmdline() string {
 	return c
 }
 
-// Tools the build needs, with the Debian package of each.
-var tools = []struct{ name, pkg string }{
-	{"mmdebstrap", "mmdebstrap"},
-	{"mke2fs", "e2fsprogs"},
-	{"mkfs.fat", "dosfstools"},
-	{"mcopy", "mtools"},
-	{"mmd", "mtools"},
-	{"syslinux", "syslinux"},
-	{"sfdisk", "fdisk"},
+// Tools the disk's build needs, checked before anything is built.
+var tools = []debroot.Tool{
+	{Name: "mmdebstrap", Package: "mmdebstrap"},
+	{Name: "mke2fs", Package: "e2fsprogs"},
+	{Name: "mkfs.fat", Package: "dosfstools"},
+	{Name: "mcopy", Package: "mtools"},
+	{Name: "mmd", Package: "mtools"},
+	{Name: "syslinux", Package: "syslinux"},
+	{Name: "sfdisk", Package: "fdisk"},
 }
 
 // Files the build takes from the host, with their Debian packages.
@@ -166,7 +159,7 @@ func buildInputs() (inputs, error) {
 	if err != nil {
 		return inputs{}, err
 	}
-	root, err := RootImage()
+	root, err := root.Image()
 	if err != nil {
 		return inputs{}, err
 	}
@@ -175,10 +168,8 @@ func buildInputs() (inputs, error) {
 }
 
 func checkTools() error {
-	for _, t := range tools {
-		if _, err := exec.LookPath(t.name); err != nil {
-			return fmt.Errorf("%s not found: install %s (apt-get install %s, or scripts/install-deps)", t.name, t.pkg, t.pkg)
-		}
+	if err := debroot.CheckTools(tools); err != nil {
+		return err
 	}
 	for f, pkg := range hostFile {
 		if _, err := os.Stat(f); err != nil {
@@ -242,10 +233,10 @@ func buildDisk(dir, path, kernel, initrd, root string, v Variant) error {
 // syslinux.cfg for BIOS, systemd-boot as the removable-media loader with
 // one loader entry for UEFI. Both boot at once, without a menu.
 func bootPartition(tmp, img, kernel, initrd, cmdline string) error {
-	if err := run("mkfs.fat", "-C", "-n", "VMTBOOT", img, fmt.Sprint(bootMiB<<10)); err != nil {
+	if err := debroot.Run("mkfs.fat", "-C", "-n", "VMTBOOT", img, fmt.Sprint(bootMiB<<10)); err != nil {
 		return err
 	}
-	if err := run("syslinux", "--install", img); err != nil {
+	if err := debroot.Run("syslinux", "--install", img); err != nil {
 		return err
 	}
 	files := map[string]string{
@@ -258,7 +249,7 @@ func bootPartition(tmp, img, kernel, initrd, cmdline string) error {
 			return err
 		}
 	}
-	if err := run("mmd", "-i", img, "::/EFI", "::/EFI/BOOT", "::/loader", "::/loader/entries"); err != nil {
+	if err := debroot.Run("mmd", "-i", img, "::/EFI", "::/EFI/BOOT", "::/loader", "::/loader/entries"); err != nil {
 		return err
 	}
 	for _, c := range [][2]string{
@@ -269,7 +260,7 @@ func bootPartition(tmp, img, kernel, initrd, cmdline string) error {
 		{filepath.Join(tmp, "loader.conf"), "::/loader/loader.conf"},
 		{filepath.Join(tmp, "vmt.conf"), "::/loader/entries/vmt.conf"},
 	} {
-		if err := run("mcopy", "-i", img, c[0], c[1]); err != nil {
+		if err := debroot.Run("mcopy", "-i", img, c[0], c[1]); err != nil {
 			return err
 		}
 	}
@@ -325,130 +316,16 @@ func place(dst, src string, offset int64, size int64) error {
 //go:embed tree
 var tree embed.FS
 
-// dpkgOptions keep documentation and translations out of the image.
-var dpkgOptions = []string{
-	"path-exclude=/usr/share/doc/*",
-	"path-exclude=/usr/share/man/*",
-	"path-exclude=/usr/share/info/*",
-	"path-exclude=/usr/share/locale/*",
-	"path-include=/usr/share/locale/locale.alias",
-}
-
-// RootImage returns the path of the ext4 image of the root filesystem,
-// building it on first use. It is built once under a lock and renamed
-// into place when complete.
-func RootImage() (string, error) {
-	key, err := rootKey()
-	if err != nil {
-		return "", err
-	}
-	cache, err := guest.CacheDir()
-	if err != nil {
-		return "", err
-	}
-	dir := filepath.Join(cache, "image")
-	path := filepath.Join(dir, "rootfs-"+key+".ext4")
-	err = guest.WithLock(dir, "rootfs-"+key, func() error {
-		if _, err := os.Stat(path); err == nil {
-			return nil
-		}
-		return buildRoot(dir, path)
-	})
-	if err != nil {
-		return "", fmt.Errorf("building the test image's root filesystem: %w", err)
-	}
-	return path, nil
-}
-
-// rootKey hashes every input of the root filesystem.
-func rootKey() (string, error) {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%s\n%s\n%d\n", builderVersion, Suite, strings.Join(Packages, ","), strings.Join(dpkgOptions, ","), rootMiB)
-	err := fs.WalkDir(tree, "tree", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := tree.ReadFile(p)
-		fmt.Fprintf(h, "%s %x\n", p, sha256.Sum256(data))
-		return err
-	})
-	return hex.EncodeToString(h.Sum(nil))[:24], err
-}
-
-func buildRoot(dir, path string) error {
-	if err := checkTools(); err != nil {
-		return err
-	}
-	if os.Geteuid() != 0 {
-		return errors.New("building it needs root once (mmdebstrap and mke2fs -d keep file owners only as root): run the tests as root, or build it as root with the same VMT_CACHE_DIR")
-	}
-	tmp, err := os.MkdirTemp(dir, "build.")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	files := filepath.Join(tmp, "files")
-	if err := writeTree(files); err != nil {
-		return err
-	}
-	root := filepath.Join(tmp, "root")
-	args := []string{"--variant=minbase", "--include=" + strings.Join(Packages, ",")}
-	for _, o := range dpkgOptions {
-		args = append(args, "--dpkgopt="+o)
-	}
-	args = append(args,
-		"--customize-hook=sync-in "+files+" /",
-		`--customize-hook=chroot "$1" /usr/local/lib/vmt/setup`,
-		`--customize-hook=rm "$1/usr/local/lib/vmt/setup"`,
-		Suite, root)
-	if err := run("mmdebstrap", args...); err != nil {
-		return fmt.Errorf("%w (mmdebstrap needs the Debian mirror apt uses to be reachable)", err)
-	}
-	img := filepath.Join(tmp, "rootfs.ext4")
-	if err := run("mke2fs", "-q", "-t", "ext4", "-L", "vmtroot", "-d", root, img, fmt.Sprintf("%dM", rootMiB)); err != nil {
-		return err
-	}
-	if err := os.Chmod(img, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(img, path)
-}
-
-// writeTree writes the embedded files into dir: scripts executable.
-func writeTree(dir string) error {
-	return fs.WalkDir(tree, "tree", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		dst := filepath.Join(dir, strings.TrimPrefix(p, "tree"))
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		data, err := tree.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		perm := os.FileMode(0o644)
-		if bytes.HasPrefix(data, []byte("#!")) {
-			perm = 0o755
-		}
-		if err := os.WriteFile(dst, data, perm); err != nil {
-			return err
-		}
-		return os.Chmod(dst, perm)
-	})
-}
-
-func run(name string, args ...string) error {
-	cmd := exec.Command(name, args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		tail := out.String()
-		if len(tail) > 4000 {
-			tail = "..." + tail[len(tail)-4000:]
-		}
-		return fmt.Errorf("%s: %v:\n%s", name, err, strings.TrimSpace(tail))
-	}
-	return nil
+// root is the image's root filesystem: Debian bookworm with systemd and
+// qemu-guest-agent, in a 768 MiB sparse ext4 image (the files use about
+// a quarter of it, the rest is room for tests).
+var root = debroot.Root{
+	What:     "the test image's root filesystem",
+	Version:  builderVersion,
+	CacheDir: "image",
+	Suite:    "bookworm",
+	Packages: []string{"systemd-sysv", "udev", "qemu-guest-agent"},
+	Tree:     tree,
+	Label:    "vmtroot",
+	Size:     fmt.Sprintf("%dM", rootMiB),
 }
