@@ -1,9 +1,7 @@
 package analysis
 
 import (
-	"path/filepath"
-	"regexp"
-
+	"github.com/vmt-dev/vmt/internal/nixos"
 	"github.com/vmt-dev/vmt/lang"
 	"go.starlark.net/syntax"
 )
@@ -136,20 +134,12 @@ func machineNameArg(call *syntax.CallExpr) (string, bool) {
 	return "", false
 }
 
-// startScriptName is the NixOS driver's contract: a start script named
-// run-NAME-vm starts the machine NAME.
-var startScriptName = regexp.MustCompile(`run-(.+)-vm$`)
-
 // MachineNamesFromStartScripts names the machines of NixOS start scripts
 // the way the driver does; a script not named run-NAME-vm is "machine".
 func MachineNamesFromStartScripts(scripts []string) []string {
 	var names []string
 	for _, script := range scripts {
-		name := "machine"
-		if m := startScriptName.FindStringSubmatch(filepath.Base(script)); m != nil {
-			name = m[1]
-		}
-		names = append(names, name)
+		names = append(names, nixos.MachineName(script))
 	}
 	return names
 }

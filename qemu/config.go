@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
+
+	"github.com/vmt-dev/vmt/internal/nixos"
 )
 
 // Logger receives what a machine has to say.
@@ -79,18 +80,6 @@ type Disk struct {
 // maxSocketPath is the longest path a UNIX socket address can hold on Linux.
 const maxSocketPath = 107
 
-var startScriptName = regexp.MustCompile(`^run-(.+)-vm$`)
-
-// NameFromStartScript derives a machine name from a start script's file
-// name as the NixOS driver does: run-NAME-vm gives NAME, anything else
-// "machine".
-func NameFromStartScript(path string) string {
-	if m := startScriptName.FindStringSubmatch(filepath.Base(path)); m != nil {
-		return m[1]
-	}
-	return "machine"
-}
-
 // validate fills defaults and checks what can be checked before starting.
 func (c *Config) validate() error {
 	if (c.StartScript == "") == (len(c.Command) == 0) {
@@ -98,7 +87,7 @@ func (c *Config) validate() error {
 	}
 	if c.Name == "" {
 		if c.StartScript != "" {
-			c.Name = NameFromStartScript(c.StartScript)
+			c.Name = nixos.MachineName(c.StartScript)
 		} else {
 			c.Name = "machine"
 		}

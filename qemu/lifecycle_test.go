@@ -201,12 +201,6 @@ func TestStartScript(t *testing.T) {
 	if status, out := run(t, m, "echo hi"); status != 0 || out != "hi\n" {
 		t.Errorf("got (%d, %q)", status, out)
 	}
-	if got := qemu.NameFromStartScript("/nix/store/x/bin/run-my-server-vm"); got != "my-server" {
-		t.Errorf("NameFromStartScript: %q", got)
-	}
-	if got := qemu.NameFromStartScript("start-vm"); got != "machine" {
-		t.Errorf("NameFromStartScript: %q", got)
-	}
 }
 
 func TestKeepState(t *testing.T) {
