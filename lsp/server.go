@@ -2,11 +2,11 @@ package lsp
 
 import (
 	"net/url"
-	"runtime/debug"
 	"time"
 
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
+	"github.com/vmt-dev/vmt/internal/buildinfo"
 	"github.com/vmt-dev/vmt/lang"
 )
 
@@ -94,7 +94,7 @@ func (s *Server) initialize(_ *glsp.Context, params *protocol.InitializeParams) 
 		TriggerCharacters:   []string{"(", ","},
 		RetriggerCharacters: []string{","},
 	}
-	version := serverVersion()
+	version := buildinfo.Version()
 	return protocol.InitializeResult{
 		Capabilities: capabilities,
 		ServerInfo:   &protocol.InitializeResultServerInfo{Name: "vmt", Version: &version},
@@ -106,15 +106,6 @@ func (s *Server) shutdown(*glsp.Context) error {
 	s.diags.stop()
 	s.docs.stop()
 	return nil
-}
-
-// serverVersion is the module version vmt was built from, "devel" for a
-// build from a work tree.
-func serverVersion() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return "devel"
 }
 
 // uriFilename is the path of a file: URI, the URI itself otherwise; it is

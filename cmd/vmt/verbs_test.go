@@ -51,3 +51,11 @@ func resetFlags(cmd *cobra.Command) {
 		resetFlags(sub)
 	}
 }
+
+// A build from a work tree says so in the words the language server uses.
+func TestVersion(t *testing.T) {
+	stdout, _, code := runVerb(t, "", "version")
+	if code != exitOK || stdout != "vmt devel\n" {
+		t.Errorf("vmt version: exit %d, %q", code, stdout)
+	}
+}

@@ -2,9 +2,9 @@ package main
 
 import (
 	"fmt"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
+	"github.com/vmt-dev/vmt/internal/buildinfo"
 )
 
 func init() {
@@ -13,11 +13,7 @@ func init() {
 		Short: "Print vmt's version",
 		Args:  cobra.NoArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
-			version := "devel"
-			if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-				version = info.Main.Version
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), "vmt", version)
+			fmt.Fprintln(cmd.OutOrStdout(), "vmt", buildinfo.Version())
 		},
 	})
 }
