@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/vmt-dev/vmt/analysis"
 	"io"
 	"io/fs"
 	"os"
@@ -20,13 +19,12 @@ import (
 
 // lintFlags are the options of `vmt lint`.
 type lintFlags struct {
-	machines     []string
-	startScripts []string
-	format       string
-	fix, diff    bool
-	strict       bool
-	explain      string
-	listRules    bool
+	machineFlags
+	format    string
+	fix, diff bool
+	strict    bool
+	explain   string
+	listRules bool
 }
 
 func init() {
@@ -57,8 +55,7 @@ found, 2 usage or I/O error. With --diff: 1 when there is something to fix.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&flags.machines, "machines", nil, "machine names of the test, comma-separated")
-	f.StringSliceVar(&flags.startScripts, "start-scripts", nil, "NixOS start scripts (run-NAME-vm) naming the machines; default from env startScripts")
+	flags.machineFlags.add(f)
 	f.StringVar(&flags.format, "format", "text", "output format: text, json or sarif")
 	f.BoolVar(&flags.fix, "fix", false, "apply safe fixes (deprecated names, Python habits) to the files")
 	f.BoolVar(&flags.diff, "diff", false, "print the safe fixes as a unified diff instead of writing them")
@@ -91,7 +88,7 @@ func runLint(cmd *cobra.Command, args []string, flags lintFlags) error {
 		return &exitError{exitUsage, errors.New("--fix and --diff exclude each other: --diff shows what --fix would write")}
 	}
 
-	cfg := lint.Config{Machines: machineNames(flags)}
+	cfg := lint.Config{Machines: flags.names()}
 	inputs, ioErrs := expandInputs(args)
 	var results []fileResult
 	pendingFixes := false
@@ -153,19 +150,6 @@ func runLint(cmd *cobra.Command, args []string, flags lintFlags) error {
 		return &exitError{exitFailed, nil}
 	}
 	return nil
-}
-
-// machineNames resolves --machines, then --start-scripts, then the
-// startScripts environment variable of the NixOS driver.
-func machineNames(flags lintFlags) []string {
-	if len(flags.machines) > 0 {
-		return flags.machines
-	}
-	scripts := startScripts(flags.startScripts)
-	if len(scripts) == 0 {
-		return nil
-	}
-	return analysis.MachineNamesFromStartScripts(scripts)
 }
 
 func explainRule(out io.Writer, name string) error {

@@ -19,7 +19,7 @@ func init() {
 	var listen string
 	// Machine names resolve as for vmt lint: --machines, --start-scripts,
 	// the startScripts environment variable, then each script's directive.
-	var machines lintFlags
+	var machines machineFlags
 	cmd := &cobra.Command{
 		Use:   "lsp",
 		Short: "Serve completion, hover and diagnostics to editors (Language Server Protocol)",
@@ -28,7 +28,7 @@ func init() {
 			"With --listen it serves TCP connections on a loopback address instead.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts := lsp.Options{Machines: machineNames(machines)}
+			opts := lsp.Options{Machines: machines.names()}
 			logger := log.New(cmd.ErrOrStderr(), "vmt lsp: ", 0)
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -43,8 +43,7 @@ func init() {
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "", "serve TCP connections on this loopback address (e.g. 127.0.0.1:7777) instead of stdio")
-	cmd.Flags().StringSliceVar(&machines.machines, "machines", nil, "machine names of the tests, comma-separated (instead of each script's # vmt: machines= comment)")
-	cmd.Flags().StringSliceVar(&machines.startScripts, "start-scripts", nil, "NixOS start scripts (run-NAME-vm) naming the machines; default from env startScripts")
+	machines.add(cmd.Flags())
 	root.AddCommand(cmd)
 }
 

@@ -7,12 +7,15 @@ import (
 	"regexp"
 )
 
-// startScriptName matches a start script's file name: run-NAME-vm
-// starts the machine NAME.
-var startScriptName = regexp.MustCompile(`^run-(.+)-vm$`)
+// startScriptName finds NAME in a start script's file name ending in
+// run-NAME-vm. The driver searches the whole command (re.search); the
+// file name alone gives the same name for every store path, without
+// taking a directory into the name.
+var startScriptName = regexp.MustCompile(`run-(.+)-vm$`)
 
 // MachineName names the machine a start script starts, as the NixOS
-// driver does: run-NAME-vm gives NAME, any other name "machine".
+// driver does: a file name ending in run-NAME-vm gives NAME, any other
+// "machine".
 func MachineName(startScript string) string {
 	if m := startScriptName.FindStringSubmatch(filepath.Base(startScript)); m != nil {
 		return m[1]

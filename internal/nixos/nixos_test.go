@@ -8,7 +8,8 @@ func TestMachineName(t *testing.T) {
 		"run-client-1-vm":                   "client-1",
 		"./run-a-vm":                        "a",
 		"/nix/store/abc-run-x-vm/bin/start": "machine",
-		"xrun-a-vm":                         "machine",
+		"xrun-a-vm":                         "a",
+		"/nix/store/x-run-server-vm":        "server",
 		"run--vm":                           "machine",
 	} {
 		if got := MachineName(path); got != want {
