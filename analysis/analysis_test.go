@@ -44,7 +44,7 @@ func TestBind(t *testing.T) {
 // take every vlanN to exist and read the machines of the directive.
 func TestGlobals(t *testing.T) {
 	src := []byte("# vmt: machines=a,b\ncreate_machine(\"c\", vlans=[2])\n")
-	exact := Analyze("t.star", src, Config{Machines: []string{"web-1"}, VLans: []int{1}, Exact: true}).Globals
+	exact := Analyze("t.star", src, Config{Machines: []string{"web-1"}, VLANs: []int{1}, Exact: true}).Globals
 	loose := Analyze("t.star", src, Config{}).Globals
 	for _, c := range []struct {
 		name         string

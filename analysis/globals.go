@@ -13,10 +13,10 @@ type Config struct {
 	// Machines are machine names from flags or start scripts; names declared
 	// in the script (and, unless Exact, in its directive comment) are added.
 	Machines []string
-	// VLans are VLAN numbers from `vmt run --vlans`.
-	VLans []int
-	// Exact says Machines and VLans are the test's own (vmt run): the
-	// directive comment names no machine and only the VLANs of VLans and of
+	// VLANs are VLAN numbers from `vmt run --vlans`.
+	VLANs []int
+	// Exact says Machines and VLANs are the test's own (vmt run): the
+	// directive comment names no machine and only the VLANs of VLANs and of
 	// the script's create_machine calls exist. Otherwise (lint, editors)
 	// every vlanN is taken to exist, since VLANs come from flags they do not
 	// see.
@@ -31,17 +31,17 @@ type Config struct {
 type Globals struct {
 	Table    *lang.Table
 	Machines MachineSet
-	// VLans are the test's VLANs, sorted, when Exact; nil otherwise.
-	VLans []int
+	// VLANs are the test's VLANs, sorted, when Exact; nil otherwise.
+	VLANs []int
 	exact bool
 }
 
-func newGlobals(table *lang.Table, machines MachineSet, cfg Config, declaredVLans []int) *Globals {
+func newGlobals(table *lang.Table, machines MachineSet, cfg Config, declaredVLANs []int) *Globals {
 	g := &Globals{Table: table, Machines: machines, exact: cfg.Exact}
 	if cfg.Exact {
-		g.VLans = slices.Concat(cfg.VLans, declaredVLans)
-		slices.Sort(g.VLans)
-		g.VLans = slices.Compact(g.VLans)
+		g.VLANs = slices.Concat(cfg.VLANs, declaredVLANs)
+		slices.Sort(g.VLANs)
+		g.VLANs = slices.Compact(g.VLANs)
 	}
 	return g
 }
@@ -61,7 +61,7 @@ func (g *Globals) Has(name string) bool {
 		}
 		return g.Machines.AliasDefined()
 	}
-	return g.isVLan(name)
+	return g.isVLAN(name)
 }
 
 // Names are the globals, for suggestions.
@@ -73,7 +73,7 @@ func (g *Globals) Names() []string {
 	if g.Has("machine") {
 		names = append(names, "machine")
 	}
-	for _, nr := range g.VLans {
+	for _, nr := range g.VLANs {
 		names = append(names, fmt.Sprintf("vlan%d", nr))
 	}
 	return names
@@ -84,7 +84,7 @@ func (g *Globals) Type(name string) string {
 	if _, ok := g.Machines.Idents[name]; ok || name == "machine" {
 		return MachineType
 	}
-	if g.isVLan(name) {
+	if g.isVLAN(name) {
 		return "VLan"
 	}
 	if v := g.Table.Value(name); v != nil {
@@ -96,9 +96,9 @@ func (g *Globals) Type(name string) string {
 	return ""
 }
 
-// isVLan matches vlan1, vlan2, ...: the test's VLANs when exact, and
+// isVLAN matches vlan1, vlan2, ...: the test's VLANs when exact, and
 // every number otherwise.
-func (g *Globals) isVLan(name string) bool {
+func (g *Globals) isVLAN(name string) bool {
 	digits := strings.TrimPrefix(name, "vlan")
 	if digits == name || digits == "" || digits[0] == '0' {
 		return false
@@ -113,7 +113,7 @@ func (g *Globals) isVLan(name string) bool {
 			return !g.exact
 		}
 	}
-	return !g.exact || slices.Contains(g.VLans, nr)
+	return !g.exact || slices.Contains(g.VLANs, nr)
 }
 
 // MachineType is the table's name of the machine handle type.

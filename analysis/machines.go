@@ -69,10 +69,10 @@ func declaredMachines(file *syntax.File) []string {
 	return names
 }
 
-// declaredVLans returns the VLAN numbers written as literals in the vlans
+// declaredVLANs returns the VLAN numbers written as literals in the vlans
 // argument of the script's create_machine calls; the runtime predeclares
 // their vlanN globals. A VLAN computed at run time is not among them.
-func declaredVLans(file *syntax.File) []int {
+func declaredVLANs(file *syntax.File) []int {
 	var nrs []int
 	createMachineCalls(file, func(call *syntax.CallExpr) {
 		for _, arg := range call.Args {

@@ -42,7 +42,7 @@ func machinesOf(src []byte, cfg Config) []string {
 	return Analyze("t.star", src, cfg).Globals.Machines.Names
 }
 
-func TestDeclaredVLans(t *testing.T) {
+func TestDeclaredVLANs(t *testing.T) {
 	file, err := syntax.Parse("t.star", `create_machine("a", vlans = [1, (2)])
 create_machine("b", vlans = (3,))
 create_machine("c", vlans = computed, cores = 2)
@@ -51,8 +51,8 @@ other(vlans = [9])
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := declaredVLans(file); !slices.Equal(got, []int{1, 2, 3}) {
-		t.Errorf("declaredVLans = %v, want [1 2 3]", got)
+	if got := declaredVLANs(file); !slices.Equal(got, []int{1, 2, 3}) {
+		t.Errorf("declaredVLANs = %v, want [1 2 3]", got)
 	}
 }
 

@@ -100,7 +100,7 @@ func Analyze(filename string, src []byte, cfg Config) *Script {
 		return s
 	}
 	s.Directives = collectDirectives(s.File)
-	s.Globals = newGlobals(s.Table, machineSetOf(s.File, cfg, s.Directives), cfg, declaredVLans(s.File))
+	s.Globals = newGlobals(s.Table, machineSetOf(s.File, cfg, s.Directives), cfg, declaredVLANs(s.File))
 
 	if err := resolve.File(s.File, s.Globals.Has, lang.IsStarlarkBuiltin); err != nil {
 		var list resolve.ErrorList

@@ -131,9 +131,9 @@ func engineString(m *Machine, get func(Engine) string) starlark.Value {
 }
 
 // vlanAttrs implement the attributes of lang's VLan type.
-var vlanAttrs = map[string]func(v *VLan) starlark.Value{
-	"nr":         func(v *VLan) starlark.Value { return starlark.MakeInt(v.nr) },
-	"socket_dir": func(v *VLan) starlark.Value { return starlark.String(v.engine.SocketDir()) },
+var vlanAttrs = map[string]func(v *VLAN) starlark.Value{
+	"nr":         func(v *VLAN) starlark.Value { return starlark.MakeInt(v.nr) },
+	"socket_dir": func(v *VLAN) starlark.Value { return starlark.String(v.engine.SocketDir()) },
 }
 
 // pollingMethods and pollingAttrs implement lang's PollingCondition type.

@@ -117,9 +117,9 @@ func compareNames(t *testing.T, typ, kind string, entries, impls []string) {
 func TestPredeclaredMatchesTheCheck(t *testing.T) {
 	d := newDriver(t.Context(), Options{Script: "t.star"})
 	d.machines = []*Machine{{d: d, name: "web-1"}}
-	d.vlans = []*VLan{{d: d, nr: 3}}
+	d.vlans = []*VLAN{{d: d, nr: 3}}
 	got := keys(d.predeclared())
-	globals := analysis.Analyze("t.star", nil, analysis.Config{Machines: []string{"web-1"}, VLans: []int{3}, Exact: true}).Globals
+	globals := analysis.Analyze("t.star", nil, analysis.Config{Machines: []string{"web-1"}, VLANs: []int{3}, Exact: true}).Globals
 	want := globals.Names()
 	slices.Sort(want)
 	if len(got) != len(want) {
@@ -136,7 +136,7 @@ func TestPredeclaredMatchesTheCheck(t *testing.T) {
 	if _, ok := d.predeclared()["web_1"].(*Machine); !ok {
 		t.Errorf("web_1 is not the machine web-1")
 	}
-	if _, ok := d.predeclared()["vlan3"].(*VLan); !ok {
+	if _, ok := d.predeclared()["vlan3"].(*VLAN); !ok {
 		t.Errorf("vlan3 is not a VLan")
 	}
 	if _, ok := d.predeclared()["re"].(starlark.HasAttrs); !ok {

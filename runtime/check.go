@@ -35,7 +35,7 @@ func compile(opts Options) (*compiled, error) {
 	if err := checkMachineNames(given); err != nil {
 		return nil, &UsageError{err}
 	}
-	script := analysis.Analyze(opts.Script, opts.Source, analysis.Config{Machines: given, VLans: opts.VLans, Exact: true})
+	script := analysis.Analyze(opts.Script, opts.Source, analysis.Config{Machines: given, VLANs: opts.VLANs, Exact: true})
 	if findings := script.Errors(); len(findings) > 0 {
 		return nil, &UsageError{findingsError(opts.Script, findings)}
 	}
@@ -49,7 +49,7 @@ func compile(opts Options) (*compiled, error) {
 	if err != nil {
 		return nil, &UsageError{err}
 	}
-	return &compiled{prog: prog, declared: declaredMachines(script.Globals.Machines, given), vlans: script.Globals.VLans}, nil
+	return &compiled{prog: prog, declared: declaredMachines(script.Globals.Machines, given), vlans: script.Globals.VLANs}, nil
 }
 
 // findingsError lists the findings one a line, as `vmt lint` prints them.

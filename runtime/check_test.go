@@ -55,7 +55,7 @@ func TestCheckAgreesWithLint(t *testing.T) {
 				specs = append(specs, MachineSpec{Name: name})
 			}
 			var got []string
-			if _, err := compile(Options{Script: file, Source: []byte(src), Machines: specs, VLans: vlans}); err != nil {
+			if _, err := compile(Options{Script: file, Source: []byte(src), Machines: specs, VLANs: vlans}); err != nil {
 				got = strings.Split(err.Error(), "\n")
 			}
 			if len(got) > 0 {

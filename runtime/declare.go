@@ -47,7 +47,7 @@ func createMachine(c *call) (starlark.Value, error) {
 		}
 		spec.Declared = decl
 		for _, nr := range decl.VLANs {
-			if _, err := c.d.addVLan(nr); err != nil {
+			if _, err := c.d.addVLAN(nr); err != nil {
 				return nil, err
 			}
 		}

@@ -20,8 +20,8 @@ type Options struct {
 	Source []byte
 	// Machines are the machines given on the command line (start scripts).
 	Machines []MachineSpec
-	// VLans are the numbers of the VLANs to create.
-	VLans []int
+	// VLANs are the numbers of the VLANs to create.
+	VLANs []int
 	// GlobalTimeout stops the test when it runs longer; 0 means never.
 	GlobalTimeout time.Duration
 	// BootTimeout is the boot timeout of the machines create_machine
@@ -64,7 +64,7 @@ type driver struct {
 	scriptDir string
 
 	machines []*Machine
-	vlans    []*VLan // in order of their numbers
+	vlans    []*VLAN // in order of their numbers
 	// vlansValue is the `vlans` global: a frozen list, remade when a VLAN
 	// is added; envs are the environments handed to the script and the
 	// REPL, which see added VLANs.
@@ -109,7 +109,7 @@ func newDriver(ctx context.Context, opts Options, sinks ...logSink) *driver {
 		log:        newLog(sinks...),
 		scriptDir:  scriptDir(opts.Script),
 		sources:    map[string][]byte{opts.Script: opts.Source},
-		vlansValue: frozenList([]*VLan(nil)),
+		vlansValue: frozenList([]*VLAN(nil)),
 	}
 }
 

@@ -69,14 +69,14 @@ type MachineSpec struct {
 // start by being made.
 type Backend interface {
 	NewMachine(spec MachineSpec, log EngineLogger) (Engine, error)
-	// NewVLan starts the switch of VLAN nr.
-	NewVLan(nr int, log EngineLogger) (VLanEngine, error)
+	// NewVLAN starts the switch of VLAN nr.
+	NewVLAN(nr int, log EngineLogger) (VLANEngine, error)
 	// Release stops what the backend started besides the machines (the
 	// VLAN switches); the driver calls it after releasing the machines.
 	Release() error
 }
 
-// VLanEngine is one virtual network switch of the engine.
-type VLanEngine interface {
+// VLANEngine is one virtual network switch of the engine.
+type VLANEngine interface {
 	SocketDir() string
 }

@@ -137,8 +137,8 @@ func (b *fakeBackend) NewMachine(spec MachineSpec, log EngineLogger) (Engine, er
 	return f, nil
 }
 
-func (b *fakeBackend) NewVLan(nr int, _ EngineLogger) (VLanEngine, error) {
-	return dirVLan(fmt.Sprintf("/vlan%d", nr)), nil
+func (b *fakeBackend) NewVLAN(nr int, _ EngineLogger) (VLANEngine, error) {
+	return dirVLAN(fmt.Sprintf("/vlan%d", nr)), nil
 }
 
 func (b *fakeBackend) Release() error { return nil }
@@ -158,10 +158,10 @@ func (b *fakeBackend) allReleased() bool {
 	return true
 }
 
-// dirVLan is a VLAN that is only a directory name.
-type dirVLan string
+// dirVLAN is a VLAN that is only a directory name.
+type dirVLAN string
 
-func (v dirVLan) SocketDir() string { return string(v) }
+func (v dirVLAN) SocketDir() string { return string(v) }
 
 // fakeRun runs a script against fake machines and returns the error, the
 // terminal log and the backend.

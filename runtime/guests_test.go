@@ -79,8 +79,8 @@ func (b *caseBackend) NewMachine(spec MachineSpec, log EngineLogger) (Engine, er
 	return sharedEngine{shared}, nil
 }
 
-func (b *caseBackend) NewVLan(nr int, log EngineLogger) (VLanEngine, error) {
-	return b.fresh.NewVLan(nr, log)
+func (b *caseBackend) NewVLAN(nr int, log EngineLogger) (VLANEngine, error) {
+	return b.fresh.NewVLAN(nr, log)
 }
 
 func (b *caseBackend) Release() error { return b.fresh.Release() }

@@ -60,14 +60,14 @@ func (q *QEMU) NewMachine(spec MachineSpec, log EngineLogger) (Engine, error) {
 	return m, nil
 }
 
-// NewVLan starts the switch of VLAN nr. NixOS start scripts find it
+// NewVLAN starts the switch of VLAN nr. NixOS start scripts find it
 // through QEMU_VDE_SOCKET_<nr>, which machines inherit from vmt.
-func (q *QEMU) NewVLan(nr int, _ EngineLogger) (VLanEngine, error) {
+func (q *QEMU) NewVLAN(nr int, _ EngineLogger) (VLANEngine, error) {
 	v, err := q.vlan(nr)
 	if err != nil {
 		return nil, err
 	}
-	return qemuVLan{v}, nil
+	return qemuVLAN{v}, nil
 }
 
 // runDirLocked returns the run dir, making it on first use.
@@ -123,6 +123,6 @@ func (q *QEMU) Release() error {
 	return err
 }
 
-type qemuVLan struct{ v *qemu.VLAN }
+type qemuVLAN struct{ v *qemu.VLAN }
 
-func (v qemuVLan) SocketDir() string { return v.v.Dir }
+func (v qemuVLAN) SocketDir() string { return v.v.Dir }

@@ -104,7 +104,7 @@ func Run(ctx context.Context, opts Options) error {
 // setUp creates the VLANs and the engines of the machines; nothing boots.
 func (d *driver) setUp(declared []string, vlans []int) error {
 	for _, nr := range vlans {
-		if _, err := d.addVLan(nr); err != nil {
+		if _, err := d.addVLAN(nr); err != nil {
 			return err
 		}
 	}

@@ -211,7 +211,7 @@ func runCase(t *testing.T, pool *guestPool, c scriptCase) {
 		Script:        c.file,
 		Source:        []byte(src),
 		Machines:      specs,
-		VLans:         c.opts.vlans,
+		VLANs:         c.opts.vlans,
 		GlobalTimeout: c.opts.globalTimeout,
 		OutputDir:     outDir,
 		Interactive:   c.opts.interactive,

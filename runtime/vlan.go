@@ -7,42 +7,42 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// VLan is the Starlark handle of one VLAN of the test.
-type VLan struct {
+// VLAN is the Starlark handle of one VLAN of the test.
+type VLAN struct {
 	d      *driver
 	nr     int
-	engine VLanEngine
+	engine VLANEngine
 }
 
-var _ starlark.HasAttrs = (*VLan)(nil)
+var _ starlark.HasAttrs = (*VLAN)(nil)
 
-func (v *VLan) String() string        { return fmt.Sprintf("<VLan %d>", v.nr) }
-func (v *VLan) Type() string          { return "VLan" }
-func (v *VLan) Freeze()               {}
-func (v *VLan) Truth() starlark.Bool  { return true }
-func (v *VLan) Hash() (uint32, error) { return starlark.MakeInt(v.nr).Hash() }
-func (v *VLan) AttrNames() []string   { return memberNames("VLan") }
-func (v *VLan) Attr(name string) (starlark.Value, error) {
-	return member[*VLan](v.d, "VLan", v, name, nil, vlanAttrs)
+func (v *VLAN) String() string        { return fmt.Sprintf("<VLan %d>", v.nr) }
+func (v *VLAN) Type() string          { return "VLan" }
+func (v *VLAN) Freeze()               {}
+func (v *VLAN) Truth() starlark.Bool  { return true }
+func (v *VLAN) Hash() (uint32, error) { return starlark.MakeInt(v.nr).Hash() }
+func (v *VLAN) AttrNames() []string   { return memberNames("VLan") }
+func (v *VLAN) Attr(name string) (starlark.Value, error) {
+	return member[*VLAN](v.d, "VLan", v, name, nil, vlanAttrs)
 }
 
-// addVLan returns the handle of VLAN nr, starting its switch the first
+// addVLAN returns the handle of VLAN nr, starting its switch the first
 // time. A VLAN added while the script runs (a create_machine whose vlans
 // are computed) joins `vlans` and gets its vlanN global in the
 // environments the script and the REPL see from then on.
-func (d *driver) addVLan(nr int) (*VLan, error) {
+func (d *driver) addVLAN(nr int) (*VLAN, error) {
 	for _, v := range d.vlans {
 		if v.nr == nr {
 			return v, nil
 		}
 	}
-	engine, err := d.opts.Backend.NewVLan(nr, d.log)
+	engine, err := d.opts.Backend.NewVLAN(nr, d.log)
 	if err != nil {
 		return nil, err
 	}
-	v := &VLan{d: d, nr: nr, engine: engine}
+	v := &VLAN{d: d, nr: nr, engine: engine}
 	d.vlans = append(d.vlans, v)
-	slices.SortFunc(d.vlans, func(a, b *VLan) int { return a.nr - b.nr })
+	slices.SortFunc(d.vlans, func(a, b *VLAN) int { return a.nr - b.nr })
 	list := frozenList(d.vlans)
 	for _, env := range d.envs {
 		if env["vlans"] == d.vlansValue {

@@ -198,7 +198,7 @@ func runOptions(cmd *cobra.Command, args []string, flags runFlags) (runtime.Opti
 		if err != nil || nr < 0 {
 			return opts, fmt.Errorf("VLAN %q is not a VLAN number (1 to 255)", v)
 		}
-		opts.VLans = append(opts.VLans, nr)
+		opts.VLANs = append(opts.VLANs, nr)
 	}
 	return opts, nil
 }

@@ -103,8 +103,8 @@ func TestRunUsageErrors(t *testing.T) {
 	beta, _ := filepath.Abs("testdata/run-beta-vm")
 	vlanScript := filepath.Join(dir, "vlans.star")
 	os.WriteFile(vlanScript, []byte("vlan2.nr\nvlan3.nr\nvlan4.nr\n"), 0o644)
-	declaredVLan := filepath.Join(dir, "declared-vlans.star")
-	os.WriteFile(declaredVLan, []byte("create_machine(\"gamma\", vlans=[2, 3])\nvlan2.nr\nvlan3.nr\nvlan4.nr\n"), 0o644)
+	declaredVLAN := filepath.Join(dir, "declared-vlans.star")
+	os.WriteFile(declaredVLAN, []byte("create_machine(\"gamma\", vlans=[2, 3])\nvlan2.nr\nvlan3.nr\nvlan4.nr\n"), 0o644)
 	cases := []struct {
 		name string
 		env  []string
@@ -126,7 +126,7 @@ func TestRunUsageErrors(t *testing.T) {
 		// the name no VLAN gives is undefined.
 		{"VLANs from the flag", nil, []string{"-o", dir, "--vlans", "2 3", vlanScript}, vlanScript + `:3:1: undefined-name: undefined name "vlan4"`},
 		{"VLANs from env", []string{"vlans=2 3"}, []string{"-o", dir, vlanScript}, vlanScript + `:3:1: undefined-name: undefined name "vlan4"`},
-		{"VLANs from create_machine", nil, []string{"-o", dir, declaredVLan}, declaredVLan + `:4:1: undefined-name: undefined name "vlan4"`},
+		{"VLANs from create_machine", nil, []string{"-o", dir, declaredVLAN}, declaredVLAN + `:4:1: undefined-name: undefined name "vlan4"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
