@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,11 +150,15 @@ alpha.succeed("false")
 	if err := xml.Unmarshal(data, &report); err != nil {
 		t.Fatal(err)
 	}
+	if len(report.Suites) != 1 {
+		t.Fatalf("%d test suites, want 1:\n%s", len(report.Suites), data)
+	}
+	failed := map[string]bool{}
 	for _, c := range report.Suites[0].Cases {
-		failed := c.Failure != nil
-		if failed != (c.Name == "main") {
-			t.Errorf("test case %s failed=%v", c.Name, failed)
-		}
+		failed[c.Name] = c.Failure != nil
+	}
+	if want := map[string]bool{"fine": false, "main": true}; !maps.Equal(failed, want) {
+		t.Errorf("test cases (name: failed) %v, want %v", failed, want)
 	}
 }
 
