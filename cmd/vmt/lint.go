@@ -1,13 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -79,10 +79,8 @@ func runLint(cmd *cobra.Command, args []string, flags lintFlags) error {
 	if len(args) == 0 {
 		return &exitError{exitUsage, errors.New("lint needs a FILE, DIR or - (vmt lint --help)")}
 	}
-	switch flags.format {
-	case "text", "json", "sarif":
-	default:
-		return &exitError{exitUsage, fmt.Errorf("unknown --format %q: use text, json or sarif", flags.format)}
+	if !slices.Contains(lint.Formats, flags.format) {
+		return &exitError{exitUsage, fmt.Errorf("unknown --format %q: use %s", flags.format, strings.Join(lint.Formats, ", "))}
 	}
 	if flags.fix && flags.diff {
 		return &exitError{exitUsage, errors.New("--fix and --diff exclude each other: --diff shows what --fix would write")}
@@ -90,7 +88,7 @@ func runLint(cmd *cobra.Command, args []string, flags lintFlags) error {
 
 	cfg := lint.Config{Machines: flags.names()}
 	inputs, ioErrs := expandInputs(args)
-	var results []fileResult
+	var results []lint.Result
 	pendingFixes := false
 	for _, in := range inputs {
 		src, err := in.read(cmd.InOrStdin())
@@ -126,7 +124,7 @@ func runLint(cmd *cobra.Command, args []string, flags lintFlags) error {
 				continue
 			}
 		}
-		results = append(results, fileResult{name: in.name, src: src, findings: findings})
+		results = append(results, lint.Result{Name: in.name, Src: src, Findings: findings})
 	}
 
 	if !flags.diff {
@@ -134,7 +132,7 @@ func runLint(cmd *cobra.Command, args []string, flags lintFlags) error {
 		if flags.fix && hasStdin(inputs) {
 			report = cmd.ErrOrStderr() // stdout carries the fixed script
 		}
-		if err := writeFindings(report, flags.format, results); err != nil {
+		if err := lint.Write(report, flags.format, results); err != nil {
 			ioErrs = append(ioErrs, err)
 		}
 	}
@@ -146,7 +144,7 @@ func runLint(cmd *cobra.Command, args []string, flags lintFlags) error {
 		return &exitError{exitUsage, nil}
 	case flags.diff && pendingFixes:
 		return &exitError{exitFailed, nil}
-	case !flags.diff && failing(results, flags.strict):
+	case !flags.diff && lint.Failing(results, flags.strict):
 		return &exitError{exitFailed, nil}
 	}
 	return nil
@@ -251,124 +249,4 @@ func expandInputs(args []string) ([]lintInput, []error) {
 		}
 	}
 	return inputs, errs
-}
-
-// fileResult is what linting one file produced.
-type fileResult struct {
-	name     string
-	src      []byte
-	findings []lint.Finding
-}
-
-func failing(results []fileResult, strict bool) bool {
-	for _, r := range results {
-		for _, f := range r.findings {
-			if f.Severity == lint.Error || (strict && f.Severity == lint.Warning) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func writeFindings(w io.Writer, format string, results []fileResult) error {
-	switch format {
-	case "json":
-		return writeJSON(w, results)
-	case "sarif":
-		return writeSARIF(w, results)
-	}
-	return writeText(w, results)
-}
-
-// writeText prints each finding as file:line:col: severity: rule: message,
-// then the source line and a caret under the reported span.
-func writeText(w io.Writer, results []fileResult) error {
-	for _, r := range results {
-		lines := strings.Split(string(r.src), "\n")
-		for _, f := range r.findings {
-			if _, err := fmt.Fprintf(w, "%s:%d:%d: %s: %s: %s\n", r.name, f.Pos.Line, f.Pos.Col, f.Severity, f.Rule, f.Message); err != nil {
-				return err
-			}
-			if f.Pos.Line-1 < len(lines) {
-				line := strings.TrimRight(lines[f.Pos.Line-1], "\r")
-				fmt.Fprintf(w, "    %s\n    %s\n", line, caret(line, f))
-			}
-		}
-	}
-	return nil
-}
-
-// caret underlines the finding's span on its first line, keeping tabs so
-// the marker lines up with the source.
-func caret(line string, f lint.Finding) string {
-	var b strings.Builder
-	runes := []rune(line)
-	for i := 0; i < f.Pos.Col-1 && i < len(runes); i++ {
-		if runes[i] == '\t' {
-			b.WriteByte('\t')
-		} else {
-			b.WriteByte(' ')
-		}
-	}
-	b.WriteByte('^')
-	end := len(runes) + 1
-	if f.End.Line == f.Pos.Line {
-		end = min(f.End.Col, end)
-	}
-	for i := f.Pos.Col + 1; i < end; i++ {
-		b.WriteByte('~')
-	}
-	return b.String()
-}
-
-// jsonFinding is one finding of --format=json (schema in docs/lint.md).
-type jsonFinding struct {
-	File      string   `json:"file"`
-	Line      int      `json:"line"`
-	Column    int      `json:"column"`
-	EndLine   int      `json:"end_line"`
-	EndColumn int      `json:"end_column"`
-	Severity  string   `json:"severity"`
-	Rule      string   `json:"rule"`
-	Message   string   `json:"message"`
-	Fix       *jsonFix `json:"fix,omitempty"`
-}
-
-type jsonFix struct {
-	Edits []jsonEdit `json:"edits"`
-}
-
-type jsonEdit struct {
-	Line      int    `json:"line"`
-	Column    int    `json:"column"`
-	EndLine   int    `json:"end_line"`
-	EndColumn int    `json:"end_column"`
-	NewText   string `json:"new_text"`
-}
-
-func writeJSON(w io.Writer, results []fileResult) error {
-	doc := struct {
-		Version  int           `json:"version"`
-		Findings []jsonFinding `json:"findings"`
-	}{Version: 1, Findings: []jsonFinding{}}
-	for _, r := range results {
-		for _, f := range r.findings {
-			jf := jsonFinding{
-				File: r.name, Line: f.Pos.Line, Column: f.Pos.Col, EndLine: f.End.Line, EndColumn: f.End.Col,
-				Severity: f.Severity.String(), Rule: f.Rule, Message: f.Message,
-			}
-			if f.Fix != nil {
-				jf.Fix = &jsonFix{}
-				for _, e := range f.Fix.Edits {
-					jf.Fix.Edits = append(jf.Fix.Edits, jsonEdit{e.Pos.Line, e.Pos.Col, e.End.Line, e.End.Col, e.New})
-				}
-			}
-			doc.Findings = append(doc.Findings, jf)
-		}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
 }

@@ -1,4 +1,4 @@
-package main
+package lint
 
 import (
 	"encoding/json"
@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 
 	"github.com/vmt-dev/vmt/lang"
-	"github.com/vmt-dev/vmt/lint"
 )
 
 // SARIF 2.1.0, the format code-scanning UIs import. Only the parts vmt
@@ -71,20 +70,20 @@ type sarifLocation struct {
 }
 
 // sarifLevel maps severities to SARIF's levels.
-func sarifLevel(s lint.Severity) string {
+func sarifLevel(s Severity) string {
 	switch s {
-	case lint.Error:
+	case Error:
 		return "error"
-	case lint.Warning:
+	case Warning:
 		return "warning"
 	}
 	return "note"
 }
 
-func writeSARIF(w io.Writer, results []fileResult) error {
+func writeSARIF(w io.Writer, results []Result) error {
 	driver := sarifDriver{Name: "vmt", InformationURI: "https://github.com/vmt-dev/vmt"}
 	index := map[string]int{}
-	for i, r := range lint.Rules() {
+	for i, r := range Rules() {
 		rule := sarifRule{ID: r.Name, ShortDescription: sarifMessage{lang.Summary(r.Doc)}, FullDescription: sarifMessage{r.Doc}}
 		rule.DefaultConfiguration.Level = sarifLevel(r.Severity)
 		driver.Rules = append(driver.Rules, rule)
@@ -93,9 +92,9 @@ func writeSARIF(w io.Writer, results []fileResult) error {
 	// Columns are counted in Unicode code points, as the linter counts runes.
 	run := sarifRun{Tool: sarifTool{Driver: driver}, ColumnKind: "unicodeCodePoints", Results: []sarifResult{}}
 	for _, r := range results {
-		for _, f := range r.findings {
+		for _, f := range r.Findings {
 			var loc sarifLocation
-			loc.PhysicalLocation.ArtifactLocation.URI = artifactURI(r.name)
+			loc.PhysicalLocation.ArtifactLocation.URI = artifactURI(r.Name)
 			region := &loc.PhysicalLocation.Region
 			region.StartLine, region.StartColumn = f.Pos.Line, f.Pos.Col
 			region.EndLine, region.EndColumn = f.End.Line, f.End.Col
