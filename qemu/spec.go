@@ -14,7 +14,7 @@ import (
 // host's kernel with an initramfs vmt generates.
 type Spec struct {
 	Name         string
-	MemoryMB     int    // memory_size; default 512
+	MemoryMB     int    // memory_size; default DefaultMemoryMB
 	Cores        int    // default 1
 	Kernel       string // kernel image; Initrd and KernelParams go with it
 	Initrd       string
@@ -48,6 +48,11 @@ type Spec struct {
 	// it replaces OVMF when UEFI is set too.
 	BIOS string
 }
+
+// DefaultMemoryMB is a machine's memory when its spec gives none: the
+// default of create_machine's memory_size, as NixOS's
+// virtualisation.memorySize has it (a runtime test holds the two equal).
+const DefaultMemoryMB = 1024
 
 // SharedDir shares a host directory with the guest over 9p.
 type SharedDir struct {
@@ -98,7 +103,7 @@ func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logge
 		}
 	}
 	if s.MemoryMB == 0 {
-		s.MemoryMB = 512
+		s.MemoryMB = DefaultMemoryMB
 	}
 	if s.Cores == 0 {
 		s.Cores = 1

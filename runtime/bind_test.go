@@ -1,12 +1,14 @@
 package runtime
 
 import (
-	"github.com/vmt-dev/vmt/analysis"
 	"slices"
 	"sort"
+	"strconv"
 	"testing"
 
+	"github.com/vmt-dev/vmt/analysis"
 	"github.com/vmt-dev/vmt/lang"
+	"github.com/vmt-dev/vmt/qemu"
 	"go.starlark.net/starlark"
 )
 
@@ -142,4 +144,17 @@ func TestPredeclaredMatchesTheCheck(t *testing.T) {
 	if _, ok := d.predeclared()["re"].(starlark.HasAttrs); !ok {
 		t.Errorf("re is not a module")
 	}
+}
+
+// create_machine's documented memory_size is the engine's default.
+func TestMemoryDefaultIsTheEngines(t *testing.T) {
+	for _, p := range lang.Default.Func("create_machine").Params {
+		if p.Name == "memory_size" {
+			if p.Default != strconv.Itoa(qemu.DefaultMemoryMB) {
+				t.Errorf("memory_size defaults to %s in lang, to %d in the engine", p.Default, qemu.DefaultMemoryMB)
+			}
+			return
+		}
+	}
+	t.Fatal("create_machine has no memory_size")
 }
