@@ -78,17 +78,8 @@ func (r Root) Image() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	cache, err := guest.CacheDir()
-	if err != nil {
-		return "", err
-	}
-	dir := filepath.Join(cache, r.CacheDir)
-	path := filepath.Join(dir, "rootfs-"+key+".ext4")
-	err = guest.WithLock(dir, "rootfs-"+key, func() error {
-		if _, err := os.Stat(path); err == nil {
-			return nil
-		}
-		return r.build(dir, path)
+	path, err := guest.Cached(r.CacheDir, "rootfs-"+key+".ext4", func(path string) error {
+		return r.build(filepath.Dir(path), path)
 	})
 	if err != nil {
 		return "", fmt.Errorf("building %s: %w", r.What, err)

@@ -38,9 +38,29 @@ func withLock(dir, name string, fn func() error) error {
 	return fn()
 }
 
-// writeFileAtomic writes data to path through a temporary file and a rename,
-// so readers never see a partial file.
-func writeFileAtomic(path string, data func(*os.File) error) error {
+// Cached returns the path of file in the cache directory subdir, calling
+// build to make it when it is not there yet. Builds hold a lock, so that
+// parallel test binaries build an artefact once; build writes path whole
+// or not at all (WriteFileAtomic, or a rename).
+func Cached(subdir, file string, build func(path string) error) (string, error) {
+	cache, err := CacheDir()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(cache, subdir)
+	path := filepath.Join(dir, file)
+	err = withLock(dir, file, func() error {
+		if _, err := os.Stat(path); err == nil {
+			return nil
+		}
+		return build(path)
+	})
+	return path, err
+}
+
+// WriteFileAtomic writes data to path through a temporary file and a
+// rename, so readers never see a partial file.
+func WriteFileAtomic(path string, data func(*os.File) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
 	if err != nil {
 		return err

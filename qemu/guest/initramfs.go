@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 
 	"github.com/vmt-dev/vmt/qemu/initramfs"
@@ -63,25 +62,12 @@ func build(k Kernel, busybox, lister string) (Image, error) {
 	if err != nil {
 		return Image{}, err
 	}
-	cache, err := CacheDir()
-	if err != nil {
-		return Image{}, err
-	}
-	dir := filepath.Join(cache, "initramfs")
-	path := filepath.Join(dir, key+".cpio.gz")
-	img := Image{Kernel: k.Image, Initramfs: path}
-	for _, m := range mods {
-		img.Modules = append(img.Modules, m.Name)
-	}
-	err = withLock(dir, key, func() error {
-		if _, err := os.Stat(path); err == nil {
-			return nil
-		}
+	path, err := Cached("initramfs", key+".cpio.gz", func(path string) error {
 		a, err := archive(busybox, lister, mods)
 		if err != nil {
 			return err
 		}
-		return writeFileAtomic(path, func(f *os.File) error {
+		return WriteFileAtomic(path, func(f *os.File) error {
 			if err := f.Chmod(0o644); err != nil {
 				return err
 			}
@@ -89,6 +75,10 @@ func build(k Kernel, busybox, lister string) (Image, error) {
 			return err
 		})
 	})
+	img := Image{Kernel: k.Image, Initramfs: path}
+	for _, m := range mods {
+		img.Modules = append(img.Modules, m.Name)
+	}
 	return img, err
 }
 

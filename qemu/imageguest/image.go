@@ -113,18 +113,8 @@ func Build(v Variant) (string, error) {
 		fmt.Fprintf(h, "%s %d %d\n", p, fi.Size(), fi.ModTime().UnixNano())
 	}
 	key := hex.EncodeToString(h.Sum(nil))[:24]
-	cache, err := guest.CacheDir()
-	if err != nil {
-		return "", err
-	}
-	dir := filepath.Join(cache, "image")
-	name := "disk-" + v.String() + "-" + key
-	path := filepath.Join(dir, name+".img")
-	err = guest.WithLock(dir, name, func() error {
-		if _, err := os.Stat(path); err == nil {
-			return nil
-		}
-		return buildDisk(dir, path, k.Image, initrd, root, v)
+	path, err := guest.Cached("image", "disk-"+v.String()+"-"+key+".img", func(path string) error {
+		return buildDisk(filepath.Dir(path), path, k.Image, initrd, root, v)
 	})
 	if err != nil {
 		return "", fmt.Errorf("building the %s test disk image: %w", v, err)

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/vmt-dev/vmt/qemu/guest"
 	"github.com/vmt-dev/vmt/qemu/initramfs"
@@ -77,39 +76,19 @@ func Initramfs(k guest.Kernel) (string, error) {
 		fmt.Fprintf(h, "%s %d %d\n", p, fi.Size(), fi.ModTime().UnixNano())
 	}
 	key := hex.EncodeToString(h.Sum(nil))[:24]
-	cache, err := guest.CacheDir()
-	if err != nil {
-		return "", err
-	}
-	dir := filepath.Join(cache, "systemd")
-	path := filepath.Join(dir, "initramfs-"+key+".cpio")
-	err = guest.WithLock(dir, "initramfs-"+key, func() error {
-		if _, err := os.Stat(path); err == nil {
-			return nil
-		}
+	return guest.Cached("systemd", "initramfs-"+key+".cpio", func(path string) error {
 		a, err := archive(busybox, mods)
 		if err != nil {
 			return err
 		}
-		tmp, err := os.CreateTemp(dir, "initramfs.*")
-		if err != nil {
+		return guest.WriteFileAtomic(path, func(f *os.File) error {
+			if err := f.Chmod(0o644); err != nil {
+				return err
+			}
+			_, err := a.WriteTo(f)
 			return err
-		}
-		defer os.Remove(tmp.Name())
-		if _, err := a.WriteTo(tmp); err != nil {
-			tmp.Close()
-			return err
-		}
-		if err := tmp.Chmod(0o644); err != nil {
-			tmp.Close()
-			return err
-		}
-		if err := tmp.Close(); err != nil {
-			return err
-		}
-		return os.Rename(tmp.Name(), path)
+		})
 	})
-	return path, err
 }
 
 func modulePaths(mods []initramfs.Module) []string {
