@@ -231,6 +231,8 @@ exec qemu-system-x86_64 -m 256 -kernel "$VMT_TEST_KERNEL" -initrd "$VMT_TEST_INI
 
 	console := startPTY(t, run.attachCmd(vmt, "stuck"), 24, 80)
 	console.expect(`this is its serial console`)
+	// What is typed before the guest's shell reads the console is lost.
+	console.expect(`/ # `)
 	console.send("echo console-$((6*7))\n")
 	console.expect(`console-42`)
 	console.send("\r~.")
