@@ -3,6 +3,7 @@ package analysis
 import (
 	"strings"
 
+	"github.com/vmt-dev/vmt/lang"
 	"go.starlark.net/resolve"
 	"go.starlark.net/syntax"
 )
@@ -17,7 +18,7 @@ var checkAmbiguousMachine = &Check{
 			return
 		}
 		syntax.Walk(s.File, func(n syntax.Node) bool {
-			if id, ok := n.(*syntax.Ident); ok && id.Name == "machine" {
+			if id, ok := n.(*syntax.Ident); ok && id.Name == lang.MachineAlias {
 				if b := s.BindingOf(id); b != nil && b.Scope == resolve.Undefined {
 					s.reportNode(c, id,
 						"`machine` is only defined when the test has one machine; this one has %d (%s): use one of their names",

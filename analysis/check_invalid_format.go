@@ -2,8 +2,9 @@ package analysis
 
 import (
 	"fmt"
-	"github.com/vmt-dev/vmt/lang"
 	"strings"
+
+	"github.com/vmt-dev/vmt/lang"
 
 	"go.starlark.net/syntax"
 )

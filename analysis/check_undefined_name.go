@@ -29,7 +29,7 @@ var checkUndefinedName = &Check{
 			if b == nil || b.Scope != resolve.Undefined {
 				return true
 			}
-			if id.Name == "machine" && s.Globals.Machines.Known {
+			if id.Name == lang.MachineAlias && s.Globals.Machines.Known {
 				return true // ambiguous-machine explains this one
 			}
 			if s.boundOnRepairedLine(id.Name) {

@@ -1,9 +1,7 @@
 package analysis
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/vmt-dev/vmt/lang"
 )
@@ -55,7 +53,7 @@ func (g *Globals) Has(name string) bool {
 	if _, ok := g.Machines.Idents[name]; ok {
 		return true
 	}
-	if name == "machine" {
+	if name == lang.MachineAlias {
 		if g.exact {
 			return len(g.Machines.Names) == 1
 		}
@@ -70,22 +68,22 @@ func (g *Globals) Names() []string {
 	for ident := range g.Machines.Idents {
 		names = append(names, ident)
 	}
-	if g.Has("machine") {
-		names = append(names, "machine")
+	if g.Has(lang.MachineAlias) {
+		names = append(names, lang.MachineAlias)
 	}
 	for _, nr := range g.VLANs {
-		names = append(names, fmt.Sprintf("vlan%d", nr))
+		names = append(names, lang.VLANGlobal(nr))
 	}
 	return names
 }
 
 // Type is the type of a global, "callable" for a builtin function, or "".
 func (g *Globals) Type(name string) string {
-	if _, ok := g.Machines.Idents[name]; ok || name == "machine" {
-		return MachineType
+	if _, ok := g.Machines.Idents[name]; ok || name == lang.MachineAlias {
+		return lang.MachineType
 	}
 	if g.isVLAN(name) {
-		return "VLan"
+		return lang.VLANType
 	}
 	if v := g.Table.Value(name); v != nil {
 		return v.Type
@@ -99,22 +97,6 @@ func (g *Globals) Type(name string) string {
 // isVLAN matches vlan1, vlan2, ...: the test's VLANs when exact, and
 // every number otherwise.
 func (g *Globals) isVLAN(name string) bool {
-	digits := strings.TrimPrefix(name, "vlan")
-	if digits == name || digits == "" || digits[0] == '0' {
-		return false
-	}
-	nr := 0
-	for _, r := range digits {
-		if r < '0' || r > '9' {
-			return false
-		}
-		nr = nr*10 + int(r-'0')
-		if nr > 1<<20 {
-			return !g.exact
-		}
-	}
-	return !g.exact || slices.Contains(g.VLANs, nr)
+	nr, ok := lang.VLANNumber(name)
+	return ok && (!g.exact || slices.Contains(g.VLANs, nr))
 }
-
-// MachineType is the table's name of the machine handle type.
-const MachineType = "Machine"

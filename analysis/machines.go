@@ -80,7 +80,7 @@ func declaredVLANs(file *syntax.File) []int {
 			if !ok || bin.Op != syntax.EQ {
 				continue
 			}
-			if kw, ok := bin.X.(*syntax.Ident); !ok || kw.Name != "vlans" {
+			if kw, ok := bin.X.(*syntax.Ident); !ok || kw.Name != lang.CreateMachineVLANs {
 				continue
 			}
 			var elems []syntax.Expr
@@ -106,7 +106,7 @@ func declaredVLANs(file *syntax.File) []int {
 func createMachineCalls(file *syntax.File, fn func(*syntax.CallExpr)) {
 	syntax.Walk(file, func(n syntax.Node) bool {
 		if call, ok := n.(*syntax.CallExpr); ok {
-			if id, ok := Unparen(call.Fn).(*syntax.Ident); ok && id.Name == "create_machine" {
+			if id, ok := Unparen(call.Fn).(*syntax.Ident); ok && id.Name == lang.CreateMachine {
 				fn(call)
 			}
 		}
@@ -119,7 +119,7 @@ func machineNameArg(call *syntax.CallExpr) (string, bool) {
 	for i, arg := range call.Args {
 		value := arg
 		if bin, ok := arg.(*syntax.BinaryExpr); ok && bin.Op == syntax.EQ {
-			if kw, ok := bin.X.(*syntax.Ident); !ok || kw.Name != "name" {
+			if kw, ok := bin.X.(*syntax.Ident); !ok || kw.Name != lang.CreateMachineName {
 				continue
 			}
 			value = bin.Y

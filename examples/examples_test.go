@@ -1,3 +1,5 @@
+//go:build integration
+
 // Package examples runs every example script under `vmt run`, booting real
 // guests, as a user would from a clean clone.
 package examples

@@ -102,72 +102,6 @@ func (t *Table) JSON() ([]byte, error) {
 	return append(data, '\n'), nil
 }
 
-// Markdown renders the entry as a Markdown section body without heading:
-// signature, deprecation, doc and parameters, or a type's member list.
-func (e Entry) Markdown() string {
-	var b strings.Builder
-	switch {
-	case e.Func != nil:
-		sig := e.Func.Signature()
-		if e.Owner != nil {
-			sig = e.Owner.Name + "." + sig
-		}
-		fmt.Fprintf(&b, "```python\n%s\n```\n\n", sig)
-		if e.Func.Deprecated != "" {
-			fmt.Fprintf(&b, "**Deprecated:** use `%s` instead.\n\n", e.Func.Deprecated)
-		}
-		fmt.Fprintf(&b, "%s\n", e.Func.Doc)
-		if len(e.Func.Params) > 0 {
-			b.WriteString("\n")
-			for _, p := range e.Func.Params {
-				fmt.Fprintf(&b, "- `%s%s` (%s%s): %s\n", paramPrefix(p.Kind), p.Name, p.Type, defaultNote(p), p.Doc)
-			}
-		}
-	case e.Value != nil:
-		fmt.Fprintf(&b, "`%s`: `%s`\n\n%s\n", e.Path, e.Value.Type, e.Value.Doc)
-	case e.Type != nil:
-		fmt.Fprintf(&b, "%s\n", e.Type.Doc)
-		if len(e.Type.Methods)+len(e.Type.Attrs) > 0 {
-			b.WriteString("\n")
-		}
-		for _, a := range e.Type.Attrs {
-			fmt.Fprintf(&b, "- `%s` (`%s`): %s\n", a.Name, a.Type, Summary(a.Doc))
-		}
-		for _, m := range e.Type.Methods {
-			note := ""
-			if m.Deprecated != "" {
-				note = fmt.Sprintf(" *Deprecated: use `%s`.*", m.Deprecated)
-			}
-			fmt.Fprintf(&b, "- `%s`: %s%s\n", m.Signature(), Summary(m.Doc), note)
-		}
-	}
-	return b.String()
-}
-
-func paramPrefix(k ParamKind) string {
-	switch k {
-	case Variadic:
-		return "*"
-	case VarKeyword:
-		return "**"
-	}
-	return ""
-}
-
-func defaultNote(p Param) string {
-	switch {
-	case p.Kind == KeywordOnly && p.Default == "":
-		return ", keyword-only, required"
-	case p.Kind == KeywordOnly:
-		return ", keyword-only, default `" + p.Default + "`"
-	case p.Default != "":
-		return ", default `" + p.Default + "`"
-	case p.Required():
-		return ", required"
-	}
-	return ""
-}
-
 // Markdown renders the whole table as docs/api.md.
 func (t *Table) Markdown() string {
 	var b strings.Builder
@@ -180,7 +114,7 @@ func (t *Table) Markdown() string {
 
 	b.WriteString("## Global functions\n\n")
 	for _, f := range t.Funcs {
-		fmt.Fprintf(&b, "### %s\n\n%s\n", f.Name, Entry{Path: f.Name, Func: f}.Markdown())
+		fmt.Fprintf(&b, "### %s\n\n%s\n", f.Name, FuncEntry(nil, f).Render(Markdown))
 	}
 	b.WriteString("## Global values\n\n")
 	for _, v := range t.Values {
@@ -200,10 +134,10 @@ func (t *Table) Markdown() string {
 			if ty.Module != modules {
 				continue
 			}
-			fmt.Fprintf(&b, "\n### %s\n\n%s", ty.Name, Entry{Path: ty.Name, Type: ty}.Markdown())
+			fmt.Fprintf(&b, "\n### %s\n\n%s", ty.Name, TypeEntry(ty).Render(Markdown))
 			for _, m := range ty.Methods {
-				e := Entry{Path: ty.Name + "." + m.Name, Func: m, Owner: ty}
-				fmt.Fprintf(&b, "\n#### %s\n\n%s", e.Path, e.Markdown())
+				e := FuncEntry(ty, m)
+				fmt.Fprintf(&b, "\n#### %s\n\n%s", e.Path, e.Render(Markdown))
 			}
 		}
 	}

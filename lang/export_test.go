@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite docs/api.md from the table")
+var update = flag.Bool("update", false, "rewrite docs/api.md and testdata/render from the table")
 
 const apiDocPath = "../docs/api.md"
 

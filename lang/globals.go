@@ -5,8 +5,8 @@ var globalFuncs = []*Func{
 	// Machines.
 	{Name: "start_all", Returns: "None", Doc: "Start every machine of the test at once, without waiting for them to boot."},
 	{Name: "join_all", Returns: "None", Doc: "Wait until every machine of the test has powered off."},
-	{Name: "create_machine", Params: []Param{
-		arg("name", "str", "", "Machine name; the machine also becomes a global of that name (made identifier-safe). "+
+	{Name: CreateMachine, Params: []Param{
+		arg(CreateMachineName, "str", "", "Machine name; the machine also becomes a global of that name (made identifier-safe). "+
 			"Write it as a string literal so `vmt lint` and editors know the machine before the script runs."),
 		kwarg("memory_size", "int", "1024", "Memory in MiB (`virtualisation.memorySize`)."),
 		kwarg("cores", "int", "1", "Virtual CPUs (`virtualisation.cores`)."),
@@ -16,7 +16,7 @@ var globalFuncs = []*Func{
 		kwarg("disk_image", "str|None", "None", "Disk image on the host used as the root disk; it is not modified (writes go to an overlay in the state directory)."),
 		kwarg("empty_disks", "list[int]", "[]", "Sizes in MiB of blank disks to attach (`virtualisation.emptyDiskImages`)."),
 		kwarg("shared_dirs", "dict[str, str]", "{}", "Host directories to share, as guest mount point → host path (`virtualisation.sharedDirectories`)."),
-		kwarg("vlans", "list[int]", "[]", "VLAN numbers the machine is plugged into (`virtualisation.vlans`); none means user-mode networking only."),
+		kwarg(CreateMachineVLANs, "list[int]", "[]", "VLAN numbers the machine is plugged into (`virtualisation.vlans`); none means user-mode networking only."),
 		kwarg("forward_ports", "dict[int, int]", "{}", "Host TCP port → guest TCP port forwardings (`virtualisation.forwardPorts`)."),
 		kwarg("qemu_flags", "list[str]", "[]", "Extra QEMU arguments (`virtualisation.qemu.options`)."),
 		kwarg("rootfs", "str|None", "None", "A host directory shared read-only over 9p as the root of the guest's shell, \"/\" for the host's own "+
@@ -136,7 +136,7 @@ var nestedParams = []Param{
 // globalValues are the values every script sees, whatever its machines.
 var globalValues = []*Attr{
 	{Name: "machines", Type: "list[Machine]", Doc: "Every machine of the test, in the order they were given or declared."},
-	{Name: "vlans", Type: "list[VLan]", Doc: "Every VLAN of the test."},
+	{Name: VLANsGlobal, Type: "list[VLan]", Doc: "Every VLAN of the test."},
 	{Name: "re", Type: "re", Doc: "Regular expressions (Go syntax)."},
 	{Name: "json", Type: "json", Doc: "JSON encoding and decoding."},
 	{Name: "shlex", Type: "shlex", Doc: "Shell quoting and splitting."},
@@ -148,8 +148,8 @@ var globalValues = []*Attr{
 // perTestValues document the globals that depend on the test's machines.
 var perTestValues = []*Attr{
 	{Name: "<machine name>", Type: "Machine", Doc: "One global per machine, named after it with characters that cannot appear in an identifier replaced by `_` (`web-server` → `web_server`)."},
-	{Name: "machine", Type: "Machine", Doc: "The only machine, when the test has exactly one."},
-	{Name: "vlan<N>", Type: "VLan", Doc: "One global per VLAN, e.g. `vlan1`."},
+	{Name: MachineAlias, Type: "Machine", Doc: "The only machine, when the test has exactly one."},
+	{Name: vlanPrefix + "<N>", Type: "VLan", Doc: "One global per VLAN, e.g. `vlan1`."},
 }
 
 // pollingConditionType is what polling_condition returns.

@@ -22,27 +22,43 @@ type Entry struct {
 func (t *Table) Entries() []Entry {
 	var entries []Entry
 	for _, f := range t.Funcs {
-		entries = append(entries, Entry{Path: f.Name, Func: f})
+		entries = append(entries, FuncEntry(nil, f))
 	}
 	for _, v := range t.Values {
 		if ty := t.Type(v.Type); ty != nil && ty.Module && ty.Name == v.Name {
 			continue
 		}
-		entries = append(entries, Entry{Path: v.Name, Value: v})
+		entries = append(entries, ValueEntry(nil, v))
 	}
 	for _, v := range t.PerTest {
-		entries = append(entries, Entry{Path: v.Name, Value: v})
+		entries = append(entries, ValueEntry(nil, v))
 	}
 	for _, ty := range t.Types {
-		entries = append(entries, Entry{Path: ty.Name, Type: ty})
+		entries = append(entries, TypeEntry(ty))
 		for _, m := range ty.Methods {
-			entries = append(entries, Entry{Path: ty.Name + "." + m.Name, Func: m, Owner: ty})
+			entries = append(entries, FuncEntry(ty, m))
 		}
 		for _, a := range ty.Attrs {
-			entries = append(entries, Entry{Path: ty.Name + "." + a.Name, Value: a, Owner: ty})
+			entries = append(entries, ValueEntry(ty, a))
 		}
 	}
 	return entries
+}
+
+// GlobalEntry returns the entry documenting a global name: a function's,
+// a value's, or for a module its own entry with its members, as `vmt doc
+// json` shows it.
+func (t *Table) GlobalEntry(name string) (Entry, bool) {
+	if f := t.Func(name); f != nil {
+		return FuncEntry(nil, f), true
+	}
+	if v := t.Value(name); v != nil {
+		if ty := t.Type(v.Type); ty != nil && ty.Module {
+			return TypeEntry(ty), true
+		}
+		return ValueEntry(nil, v), true
+	}
+	return Entry{}, false
 }
 
 // Lookup finds the entries a name may mean. A qualified name

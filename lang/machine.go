@@ -4,7 +4,7 @@ import "strings"
 
 // machineType is the Machine handle: one global per machine of the test.
 var machineType = &Type{
-	Name: "Machine",
+	Name: MachineType,
 	Doc: "A virtual machine of the test. Each machine is a global named after it " +
 		"(`server`, `client`), `machine` is an alias when the test has exactly one, " +
 		"and `machines` lists them all. Methods that talk to the guest boot it first " +
@@ -232,7 +232,7 @@ var machineType = &Type{
 
 // vlanType is a virtual network joining machines.
 var vlanType = &Type{
-	Name: "VLan",
+	Name: VLANType,
 	Doc:  "A virtual network segment joining machines (a vde switch). Each is a global `vlanN`, and `vlans` lists them all.",
 	Attrs: []*Attr{
 		{Name: "nr", Type: "int", Doc: "The VLAN number, as in `--vlans` and the `vlans` option of machines."},

@@ -181,6 +181,19 @@ func (ty *Type) MemberNames() []string {
 	return names
 }
 
+// Declaration is the parameter as a signature writes it:
+// `*commands: str`, `timeout: int|float = 900`.
+func (p Param) Declaration() string {
+	decl := paramPrefix(p.Kind) + p.Name
+	if p.Type != "" {
+		decl += ": " + p.Type
+	}
+	if p.Default != "" {
+		decl += " = " + p.Default
+	}
+	return decl
+}
+
 // Signature renders the callable as one line of Starlark-like source with
 // types, e.g. `succeed(*commands: str, timeout: int|float|None = None) -> str`.
 func (f *Func) Signature() string {
@@ -194,10 +207,7 @@ func (f *Func) Signature() string {
 		}
 		switch p.Kind {
 		case Variadic:
-			b.WriteByte('*')
 			starWritten = true
-		case VarKeyword:
-			b.WriteString("**")
 		case KeywordOnly:
 			// A keyword-only parameter without a preceding *args needs the bare star.
 			if !starWritten {
@@ -205,15 +215,7 @@ func (f *Func) Signature() string {
 				starWritten = true
 			}
 		}
-		b.WriteString(p.Name)
-		if p.Type != "" {
-			b.WriteString(": ")
-			b.WriteString(p.Type)
-		}
-		if p.Default != "" {
-			b.WriteString(" = ")
-			b.WriteString(p.Default)
-		}
+		b.WriteString(p.Declaration())
 	}
 	b.WriteString(") -> ")
 	if f.Returns == "" {

@@ -1,10 +1,10 @@
 package lint
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vmt-dev/vmt/internal/testcases"
 )
 
 // testdata/corpus holds real-style test scripts: helpers that take
@@ -12,24 +12,19 @@ import (
 // Each NAME-clean.star gets no finding at all; NAME-seeded.star is the
 // same test with the mistakes people make, each expected on its line.
 func TestCorpus(t *testing.T) {
-	files, err := filepath.Glob("testdata/corpus/*.star")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no corpus: %v", err)
-	}
 	seeded, clean := 0, 0
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
+	for _, c := range testcases.Load(t, "testdata/corpus/*.star") {
+		if len(c.Lines) == 0 || c.Line != 1 {
+			t.Fatalf("%s: a corpus script is one whole script, without %q lines", c.File, testcases.Separator)
 		}
-		c := testCase{file, 1, string(data)}
-		if strings.HasSuffix(file, "-clean.star") {
+		exps := parseExpectations(t, c)
+		if strings.HasSuffix(c.File, "-clean.star") {
 			clean++
-			if strings.Contains(c.src, "###") {
-				t.Errorf("%s: a clean script expects findings", file)
+			if len(exps) > 0 {
+				t.Errorf("%s: a clean script expects findings", c.File)
 			}
 		} else {
-			seeded += len(parseExpectations(t, c))
+			seeded += len(exps)
 		}
 		checkCase(t, c)
 	}

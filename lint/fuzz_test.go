@@ -1,24 +1,17 @@
 package lint
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/vmt-dev/vmt/internal/testcases"
 )
 
 // FuzzFile feeds arbitrary bytes to the linter: it must never panic, and
 // every finding must name a rule and point inside the text.
 // Run with: go test ./lint -fuzz FuzzFile
 func FuzzFile(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/*.star")
-	for _, path := range seeds {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, c := range splitCases(path, string(data)) {
-			f.Add([]byte(c.src))
-		}
+	for _, c := range testcases.Load(f, "testdata/*.star") {
+		f.Add([]byte(c.Text()))
 	}
 	f.Add([]byte(benchScript()))
 	f.Add([]byte("\xff\xfe(\"\n\t  x = [1,\n"))

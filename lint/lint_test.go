@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vmt-dev/vmt/internal/testcases"
 )
 
 func TestDisableDirectives(t *testing.T) {
@@ -89,20 +91,16 @@ func TestExamplesLintClean(t *testing.T) {
 // The fixes of Python habits give Starlark: after `vmt lint --fix`, only
 // the habits without a fix are left, and nothing new is reported.
 func TestPythonHabitFixes(t *testing.T) {
-	data, err := os.ReadFile("testdata/python-habit.star")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range splitCases("python-habit.star", string(data)) {
-		before := File(c.file, []byte(c.src), Config{})
+	for _, c := range testcases.Read(t, "testdata/python-habit.star") {
+		before := File(c.File, []byte(c.Text()), Config{})
 		unfixable := 0
 		for _, f := range before {
 			if f.Rule == "python-habit" && f.Fix == nil {
 				unfixable++
 			}
 		}
-		fixed, _ := ApplyFixes([]byte(c.src), before)
-		after := File(c.file, fixed, Config{})
+		fixed, _ := ApplyFixes([]byte(c.Text()), before)
+		after := File(c.File, fixed, Config{})
 		left := 0
 		for _, f := range after {
 			if f.Rule == "python-habit" || f.Rule == "syntax-error" {
@@ -110,7 +108,7 @@ func TestPythonHabitFixes(t *testing.T) {
 			}
 		}
 		if left != unfixable || len(after) > len(before) {
-			t.Errorf("%s:%d: after the fixes:\n%s\nfindings %+v", c.file, c.firstLine, fixed, after)
+			t.Errorf("%s: after the fixes:\n%s\nfindings %+v", c.Where(1), fixed, after)
 		}
 	}
 }

@@ -22,7 +22,7 @@ var ruleShadowedName = &Rule{
 			name := bi.First.Name
 			var what string
 			switch {
-			case p.Globals.Machines.Idents[name] != "" || (name == "machine" && p.Globals.Has("machine")):
+			case p.Globals.Machines.Idents[name] != "" || (name == lang.MachineAlias && p.Globals.Has(lang.MachineAlias)):
 				what = "the machine"
 			case p.Table.Value(name) != nil && p.Table.Type(name) != nil:
 				what = "the module"

@@ -8,11 +8,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vmt-dev/vmt/internal/testcases"
 )
 
-// The testdata files follow go.starlark.net's convention: a file is split
-// into independent cases by lines holding only "---", and a finding a case
-// must produce is written on the line it is reported at, as
+// The testdata files follow go.starlark.net's convention (package
+// internal/testcases): a file is split into independent cases by lines
+// holding only "---", and a finding a case must produce is written on the
+// line it is reported at, as
 //
 //	code  ### rule-name
 //	code  ### rule-name: "message regexp"     (or `message regexp`)
@@ -21,29 +24,7 @@ import (
 // without ### are look-alikes that must stay silent. Cases set up machines
 // with the `# vmt: machines=...` directive.
 
-var expectation = regexp.MustCompile("###\\s*([a-z][a-z-]*)(?::\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`))?")
-
-type testCase struct {
-	file      string
-	firstLine int // line of the case's first line in the file
-	src       string
-}
-
-func splitCases(file string, data string) []testCase {
-	var cases []testCase
-	var b strings.Builder
-	first := 1
-	for i, line := range strings.SplitAfter(data, "\n") {
-		if strings.TrimRight(line, "\r\n") == "---" {
-			cases = append(cases, testCase{file, first, b.String()})
-			b.Reset()
-			first = i + 2
-			continue
-		}
-		b.WriteString(line)
-	}
-	return append(cases, testCase{file, first, b.String()})
-}
+var expectation = regexp.MustCompile("^([a-z][a-z-]*)(?::\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`))?$")
 
 type expected struct {
 	line    int
@@ -52,41 +33,43 @@ type expected struct {
 	met     bool
 }
 
-func parseExpectations(t *testing.T, c testCase) []*expected {
+func parseExpectations(t *testing.T, c testcases.Case) []*expected {
 	var exps []*expected
-	for i, line := range strings.Split(c.src, "\n") {
-		for _, m := range expectation.FindAllStringSubmatch(line, -1) {
-			e := &expected{line: i + 1, rule: m[1]}
-			if RuleByName(e.rule) == nil {
-				t.Errorf("%s:%d: expectation names unknown rule %q", c.file, c.firstLine+i, e.rule)
-			}
-			if m[2] != "" {
-				text := m[2][1 : len(m[2])-1]
-				if m[2][0] == '"' {
-					var err error
-					if text, err = strconv.Unquote(m[2]); err != nil {
-						t.Fatalf("%s:%d: bad quoted message: %v", c.file, c.firstLine+i, err)
-					}
-				}
-				re, err := regexp.Compile(text)
-				if err != nil {
-					t.Fatalf("%s:%d: bad message regexp: %v", c.file, c.firstLine+i, err)
-				}
-				e.message = re
-			}
-			exps = append(exps, e)
+	for _, x := range c.Expectations() {
+		m := expectation.FindStringSubmatch(x.Text)
+		if m == nil {
+			t.Fatalf("%s: expectation %q is not rule-name or rule-name: \"message regexp\"", c.Where(x.Line), x.Text)
 		}
+		e := &expected{line: x.Line, rule: m[1]}
+		if RuleByName(e.rule) == nil {
+			t.Errorf("%s: expectation names unknown rule %q", c.Where(x.Line), e.rule)
+		}
+		if m[2] != "" {
+			text := m[2][1 : len(m[2])-1]
+			if m[2][0] == '"' {
+				var err error
+				if text, err = strconv.Unquote(m[2]); err != nil {
+					t.Fatalf("%s: bad quoted message: %v", c.Where(x.Line), err)
+				}
+			}
+			re, err := regexp.Compile(text)
+			if err != nil {
+				t.Fatalf("%s: bad message regexp: %v", c.Where(x.Line), err)
+			}
+			e.message = re
+		}
+		exps = append(exps, e)
 	}
 	return exps
 }
 
 // checkCase lints one case and compares findings with its expectations; it
 // returns how many findings each rule produced.
-func checkCase(t *testing.T, c testCase) map[string]int {
+func checkCase(t *testing.T, c testcases.Case) map[string]int {
 	t.Helper()
 	exps := parseExpectations(t, c)
 	counts := map[string]int{}
-	for _, f := range File(c.file, []byte(c.src), Config{}) {
+	for _, f := range File(c.File, []byte(c.Text()), Config{}) {
 		counts[f.Rule]++
 		matched := false
 		for _, e := range exps {
@@ -96,7 +79,7 @@ func checkCase(t *testing.T, c testCase) map[string]int {
 			}
 		}
 		if !matched {
-			t.Errorf("%s:%d:%d: unexpected %s: %s", c.file, c.firstLine+f.Pos.Line-1, f.Pos.Col, f.Rule, f.Message)
+			t.Errorf("%s:%d: unexpected %s: %s", c.Where(f.Pos.Line), f.Pos.Col, f.Rule, f.Message)
 		}
 	}
 	for _, e := range exps {
@@ -105,33 +88,24 @@ func checkCase(t *testing.T, c testCase) map[string]int {
 			if e.message != nil {
 				want += fmt.Sprintf(" matching %q", e.message)
 			}
-			t.Errorf("%s:%d: expected %s, not reported", c.file, c.firstLine+e.line-1, want)
+			t.Errorf("%s: expected %s, not reported", c.Where(e.line), want)
 		}
 	}
 	return counts
 }
 
 func TestRules(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.star")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata: %v", err)
-	}
 	hits := map[string]int{}
 	silentCases := map[string]int{}
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
+	for _, c := range testcases.Load(t, "testdata/*.star") {
+		rule := strings.TrimSuffix(filepath.Base(c.File), ".star")
+		counts := checkCase(t, c)
+		for r, n := range counts {
+			hits[r] += n
 		}
-		rule := strings.TrimSuffix(filepath.Base(file), ".star")
-		for _, c := range splitCases(file, string(data)) {
-			counts := checkCase(t, c)
-			for r, n := range counts {
-				hits[r] += n
-			}
-			if counts[rule] == 0 && !strings.Contains(c.src, "### "+rule) {
-				silentCases[rule]++
-			}
+		// A case expecting the rule reports it, or checkCase failed.
+		if counts[rule] == 0 {
+			silentCases[rule]++
 		}
 	}
 	// Every rule shows what it reports and what it leaves alone.

@@ -2,27 +2,26 @@ package lsp
 
 import (
 	"fmt"
-	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	protocol "github.com/tliron/glsp/protocol_3_16"
+	"github.com/vmt-dev/vmt/internal/testcases"
 )
 
 // Feature cases live in testdata/*.star, split into cases by lines holding
-// only "---", the go.starlark.net way. Each case marks the cursor with @@
-// and writes what the server must answer on the same line after ###:
+// only "---", the go.starlark.net way (package internal/testcases). Each
+// case marks the cursor with @@ and writes what the server must answer on
+// the same line after ###:
 //
 //	machine.wa@@  ### +wait_for_unit -succeed
 //
 // The expectation is removed from the document before it is opened. Its
 // words are a feature's checks; "quoted strings" may hold spaces.
 
-const (
-	cursorMarker      = "@@"
-	expectationMarker = "###"
-)
+const cursorMarker = "@@"
 
 type featureCase struct {
 	name   string // file:line of the cursor, for failure messages
@@ -33,61 +32,34 @@ type featureCase struct {
 
 func loadCases(t *testing.T, path string) []featureCase {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading cases: %v", err)
-	}
 	var cases []featureCase
-	var lines []string
-	firstLine := 1
-	flush := func(next int) {
-		if len(lines) > 0 {
-			cases = append(cases, parseCase(t, path, firstLine, lines))
-		}
-		lines, firstLine = nil, next
-	}
-	for i, line := range strings.Split(string(data), "\n") {
-		if line == "---" {
-			flush(i + 2)
-			continue
-		}
-		lines = append(lines, line)
-	}
-	flush(0)
-	if len(cases) == 0 {
-		t.Fatalf("%s holds no cases", path)
+	for _, c := range testcases.Read(t, path) {
+		cases = append(cases, parseCase(t, c))
 	}
 	return cases
 }
 
-func parseCase(t *testing.T, path string, firstLine int, lines []string) featureCase {
+// parseCase finds the cursor and its expectation, the one of the case.
+func parseCase(t *testing.T, c testcases.Case) featureCase {
 	t.Helper()
-	c := featureCase{}
-	found := false
-	for i, line := range lines {
-		col := strings.Index(line, cursorMarker)
-		if col < 0 {
-			continue
-		}
-		if found {
-			t.Fatalf("%s:%d: a second cursor marker in one case", path, firstLine+i)
-		}
-		found = true
-		exp := strings.Index(line, expectationMarker)
-		if exp < col {
-			t.Fatalf("%s:%d: the cursor line has no %s expectation after the marker", path, firstLine+i, expectationMarker)
-		}
-		c.name = fmt.Sprintf("%s:%d", path, firstLine+i)
-		c.expect = splitWords(t, c.name, line[exp+len(expectationMarker):])
-		line = strings.TrimRight(line[:exp], " ")
-		lines[i] = line[:col] + line[col+len(cursorMarker):]
-		c.pos = protocol.Position{Line: protocol.UInteger(i), Character: protocol.UInteger(utf16Count(line[:col]))}
+	exps := c.Expectations()
+	if len(exps) != 1 {
+		t.Fatalf("%s: a case has one expectation, on the cursor's line; this one has %d", c.Where(1), len(exps))
 	}
-	if !found {
-		t.Fatalf("%s:%d: case without a cursor marker %s", path, firstLine, cursorMarker)
+	exp := exps[0]
+	lines := slices.Clone(c.Lines)
+	line := lines[exp.Line-1]
+	col := strings.Index(line, cursorMarker)
+	if col < 0 || col > exp.Col || strings.Count(c.Text(), cursorMarker) != 1 {
+		t.Fatalf("%s: a case has one cursor marker %s, before the %s on its line", c.Where(exp.Line), cursorMarker, testcases.Marker)
 	}
-	c.text = strings.Join(lines, "\n")
-	return c
+	fc := featureCase{name: c.Where(exp.Line)}
+	fc.expect = splitWords(t, fc.name, exp.Text)
+	line = strings.TrimRight(line[:exp.Col], " ")
+	lines[exp.Line-1] = line[:col] + line[col+len(cursorMarker):]
+	fc.pos = protocol.Position{Line: protocol.UInteger(exp.Line - 1), Character: protocol.UInteger(utf16Count(line[:col]))}
+	fc.text = strings.Join(lines, "\n") + "\n"
+	return fc
 }
 
 // splitWords splits an expectation into words; "..." is one Go-quoted word.

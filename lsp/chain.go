@@ -78,8 +78,11 @@ func (ty *typer) nameType(name string) (string, *lang.Func) {
 	if _, ok := ty.defs[name]; ok {
 		return "", nil
 	}
-	if ty.machines[name] || name == machineAlias {
-		return vmtanalysis.MachineType, nil
+	// The alias is a Machine whatever the script says, so that completion
+	// works in a script whose machines come from start scripts the server
+	// cannot see.
+	if ty.machines[name] || name == lang.MachineAlias {
+		return lang.MachineType, nil
 	}
 	if v := ty.table.Value(name); v != nil {
 		return v.Type, nil

@@ -51,7 +51,7 @@ func (s *Server) completion(_ *glsp.Context, params *protocol.CompletionParams) 
 		items.add(encodeItem(machineItem(m)))
 	}
 	if len(a.machines) == 1 {
-		items.add(encodeItem(machineItem(machineAlias)))
+		items.add(encodeItem(machineItem(lang.MachineAlias)))
 	}
 	items.add(s.globalItems...)
 	return items.encode(), nil
@@ -69,8 +69,9 @@ func globalCompletionItems(table *lang.Table) []encodedItem {
 		if ty := table.Type(v.Type); ty != nil && ty.Module {
 			kind = protocol.CompletionItemKindModule
 		}
+		e, _ := table.GlobalEntry(v.Name)
 		items = append(items, protocol.CompletionItem{
-			Label: v.Name, Kind: &kind, Detail: &v.Type, Documentation: markdown(valueMarkdown(nil, v)),
+			Label: v.Name, Kind: &kind, Detail: &v.Type, Documentation: markdown(e.Render(lang.Markdown)),
 		})
 	}
 	builtin := protocol.CompletionItemKindFunction
@@ -91,7 +92,7 @@ func funcItem(owner *lang.Type, f *lang.Func) protocol.CompletionItem {
 		kind = protocol.CompletionItemKindMethod
 	}
 	detail := f.Signature()
-	item := protocol.CompletionItem{Label: f.Name, Kind: &kind, Detail: &detail, Documentation: markdown(funcMarkdown(owner, f))}
+	item := protocol.CompletionItem{Label: f.Name, Kind: &kind, Detail: &detail, Documentation: markdown(lang.FuncEntry(owner, f).Render(lang.Markdown))}
 	if f.Deprecated != "" {
 		item.Tags = []protocol.CompletionItemTag{protocol.CompletionItemTagDeprecated}
 		item.Deprecated = &protocol.True
@@ -118,7 +119,7 @@ func typeMemberItems(ty *lang.Type) []protocol.CompletionItem {
 	field := protocol.CompletionItemKindField
 	for _, attr := range ty.Attrs {
 		items = append(items, protocol.CompletionItem{
-			Label: attr.Name, Kind: &field, Detail: &attr.Type, Documentation: markdown(valueMarkdown(ty, attr)),
+			Label: attr.Name, Kind: &field, Detail: &attr.Type, Documentation: markdown(lang.ValueEntry(ty, attr).Render(lang.Markdown)),
 		})
 	}
 	return items
@@ -126,7 +127,7 @@ func typeMemberItems(ty *lang.Type) []protocol.CompletionItem {
 
 func machineItem(name string) protocol.CompletionItem {
 	kind := protocol.CompletionItemKindVariable
-	detail := vmtanalysis.MachineType
+	detail := lang.MachineType
 	return protocol.CompletionItem{Label: name, Kind: &kind, Detail: &detail}
 }
 

@@ -2,7 +2,6 @@ package lsp
 
 import (
 	"fmt"
-	vmtanalysis "github.com/vmt-dev/vmt/analysis"
 
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
@@ -39,10 +38,10 @@ func (s *Server) hoverMarkdown(a *analysis, text *textIndex, t *target) string {
 			return ""
 		}
 		if m := s.table.Method(owner.Name, t.name); m != nil {
-			return funcMarkdown(owner, m)
+			return lang.FuncEntry(owner, m).Render(lang.Markdown)
 		}
 		if attr := s.table.Attr(owner.Name, t.name); attr != nil {
-			return valueMarkdown(owner, attr)
+			return lang.ValueEntry(owner, attr).Render(lang.Markdown)
 		}
 		return ""
 	case t.keyword:
@@ -59,23 +58,18 @@ func (s *Server) hoverMarkdown(a *analysis, text *textIndex, t *target) string {
 
 // globalMarkdown documents a name the script does not bind.
 func (s *Server) globalMarkdown(a *analysis, name string) string {
-	if a.typer.machines[name] || name == machineAlias {
-		if ty := s.table.Type(vmtanalysis.MachineType); ty != nil {
-			return typeMarkdown(name, ty)
+	if a.typer.machines[name] || name == lang.MachineAlias {
+		if ty := s.table.Type(lang.MachineType); ty != nil {
+			// A machine is a value of the Machine type, documented by it.
+			machine := &lang.Attr{Name: name, Type: ty.Name, Doc: ty.Doc}
+			return lang.ValueEntry(nil, machine).Render(lang.Markdown)
 		}
 	}
-	if f := s.table.Func(name); f != nil {
-		return funcMarkdown(nil, f)
-	}
-	if v := s.table.Value(name); v != nil {
-		md := valueMarkdown(nil, v)
-		if ty := s.table.Type(v.Type); ty != nil && ty.Module {
-			md += "\n\n" + ty.Doc
-		}
-		return md
+	if e, ok := s.table.GlobalEntry(name); ok {
+		return e.Render(lang.Markdown)
 	}
 	if lang.IsStarlarkBuiltin(name) {
-		return fmt.Sprintf("```starlark\n%s\n```\n\nStarlark built-in.", name)
+		return lang.CodeBlock(name, lang.Markdown) + "\n\nStarlark built-in."
 	}
 	return ""
 }
@@ -95,7 +89,7 @@ func bindingMarkdown(a *analysis, b *resolve.Binding) string {
 	if t := a.typer.bound[name]; t != "" {
 		decl += ": " + t
 	}
-	return fmt.Sprintf("```starlark\n%s\n```\n\nA %s of the script, first bound on line %d.", decl, kind, b.First.NamePos.Line)
+	return lang.CodeBlock(decl, lang.Markdown) + fmt.Sprintf("\n\nA %s of the script, first bound on line %d.", kind, b.First.NamePos.Line)
 }
 
 // keywordMarkdown documents the parameter a keyword argument names.
@@ -106,11 +100,7 @@ func keywordMarkdown(a *analysis, t *target) string {
 	}
 	for _, p := range fn.Params {
 		if p.Name == t.name {
-			md := fmt.Sprintf("```starlark\n%s: %s", p.Name, p.Type)
-			if p.Default != "" {
-				md += " = " + p.Default
-			}
-			return md + "\n```\n\n" + p.Doc
+			return lang.CodeBlock(p.Declaration(), lang.Markdown) + "\n\n" + p.Doc
 		}
 	}
 	return ""

@@ -7,11 +7,6 @@ import (
 	"github.com/vmt-dev/vmt/lint"
 )
 
-// machineAlias is the global naming the only machine of a test. The server
-// treats it as a Machine whatever the script says, so that completion
-// works in a script whose machines come from start scripts it cannot see.
-const machineAlias = "machine"
-
 // machineIdents returns the globals naming the machines, sorted.
 func machineIdents(names []string) []string {
 	idents := make([]string, len(names))

@@ -1,7 +1,6 @@
 package lsp
 
 import (
-	"fmt"
 	"strings"
 
 	protocol "github.com/tliron/glsp/protocol_3_16"
@@ -9,48 +8,9 @@ import (
 	"go.starlark.net/syntax"
 )
 
-// Markdown and signatures shown by completion, hover and signature help.
-
-// funcMarkdown documents a table function; owner is the type or module it
-// belongs to, nil for a global.
-func funcMarkdown(owner *lang.Type, f *lang.Func) string {
-	var b strings.Builder
-	b.WriteString("```starlark\n")
-	if owner != nil {
-		b.WriteString(owner.Name + ".")
-	}
-	b.WriteString(f.Signature())
-	b.WriteString("\n```\n\n")
-	b.WriteString(f.Doc)
-	if f.Deprecated != "" {
-		fmt.Fprintf(&b, "\n\n**Deprecated:** use `%s` instead.", f.Deprecated)
-	}
-	var params []string
-	for _, p := range f.Params {
-		if p.Doc != "" {
-			params = append(params, fmt.Sprintf("- `%s`: %s", p.Name, p.Doc))
-		}
-	}
-	if len(params) > 0 {
-		b.WriteString("\n\n")
-		b.WriteString(strings.Join(params, "\n"))
-	}
-	return b.String()
-}
-
-// valueMarkdown documents a global value or an attribute.
-func valueMarkdown(owner *lang.Type, v *lang.Attr) string {
-	name := v.Name
-	if owner != nil {
-		name = owner.Name + "." + name
-	}
-	return fmt.Sprintf("```starlark\n%s: %s\n```\n\n%s", name, v.Type, v.Doc)
-}
-
-// typeMarkdown documents a value of a table type, e.g. a machine global.
-func typeMarkdown(name string, ty *lang.Type) string {
-	return fmt.Sprintf("```starlark\n%s: %s\n```\n\n%s", name, ty.Name, ty.Doc)
-}
+// Markdown and signatures shown by completion, hover and signature help
+// for the script's own code; the table's entries render themselves
+// (lang.Entry.Render), the same way for every tool.
 
 // defSignature renders a script's def header from its source text:
 // `def check(unit, timeout=30)`.
@@ -64,7 +24,7 @@ func defSignature(text *textIndex, def *syntax.DefStmt) string {
 
 // defMarkdown documents a script's own function with its docstring.
 func defMarkdown(text *textIndex, def *syntax.DefStmt) string {
-	md := "```starlark\n" + defSignature(text, def) + "\n```"
+	md := lang.CodeBlock(defSignature(text, def), lang.Markdown)
 	if doc := docstring(def); doc != "" {
 		md += "\n\n" + doc
 	}

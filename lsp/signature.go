@@ -2,8 +2,9 @@ package lsp
 
 import (
 	"fmt"
-	vmtanalysis "github.com/vmt-dev/vmt/analysis"
 	"strings"
+
+	vmtanalysis "github.com/vmt-dev/vmt/analysis"
 
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
@@ -90,35 +91,16 @@ func (s *Server) signatureOf(a *analysis, callee chain) *signature {
 	if fn == nil {
 		return nil
 	}
-	sig := &signature{label: fn.Signature(), doc: fn.Doc}
+	var owner *lang.Type
 	if len(callee) > 1 {
-		sig.label = a.typer.typeOf(callee[:len(callee)-1]) + "." + sig.label
+		owner = s.table.Type(a.typer.typeOf(callee[:len(callee)-1]))
 	}
-	if fn.Deprecated != "" {
-		sig.doc += fmt.Sprintf("\n\n**Deprecated:** use `%s` instead.", fn.Deprecated)
-	}
+	e := lang.FuncEntry(owner, fn)
+	sig := &signature{label: e.Declaration(), doc: e.Body(lang.Markdown)}
 	for _, p := range fn.Params {
-		sig.params = append(sig.params, paramInfo{name: p.Name, label: paramLabel(p), kind: p.Kind, doc: p.Doc})
+		sig.params = append(sig.params, paramInfo{name: p.Name, label: p.Declaration(), kind: p.Kind, doc: p.Doc})
 	}
 	return sig
-}
-
-// paramLabel is a parameter the way lang.Func.Signature writes it.
-func paramLabel(p lang.Param) string {
-	label := p.Name
-	switch p.Kind {
-	case lang.Variadic:
-		label = "*" + label
-	case lang.VarKeyword:
-		label = "**" + label
-	}
-	if p.Type != "" {
-		label += ": " + p.Type
-	}
-	if p.Default != "" {
-		label += " = " + p.Default
-	}
-	return label
 }
 
 // defSignatureOf describes a def of the script from its source.

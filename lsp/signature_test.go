@@ -40,6 +40,11 @@ func TestSignatureHelp(t *testing.T) {
 				if got := activeLabel(t, help); got != want {
 					t.Errorf("%s: active parameter is %q, want %q (label %q)", tc.name, got, want, sig.Label)
 				}
+			case "doc":
+				doc, ok := sig.Documentation.(protocol.MarkupContent)
+				if !ok || doc.Kind != protocol.MarkupKindMarkdown || !strings.Contains(doc.Value, want) {
+					t.Errorf("%s: documentation %#v lacks %q", tc.name, sig.Documentation, want)
+				}
 			default:
 				t.Fatalf("%s: unknown expectation %q", tc.name, word)
 			}

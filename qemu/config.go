@@ -61,6 +61,19 @@ type Config struct {
 	// through the agent's guest-exec (some ten times slower, output
 	// delivered when the command ends). Disk-image machines have it.
 	GuestAgent bool
+	// Snapshots is the directory of boot snapshots (see snapshot.go):
+	// the machine starts from the snapshot of its command line, taking it
+	// after its first boot. Empty: every start boots. The machine must
+	// have MemoryMB and a Resume command, and no 9p share mounted before
+	// Resume runs (QEMU cannot save it then).
+	Snapshots string
+	// MemoryMB is the machine's memory (-m), for its snapshot's RAM file.
+	MemoryMB int
+	// Resume returns a guest command, run each time the backdoor shell
+	// connects before any other (after a boot or a restore alike), that
+	// sets the guest's clock to now and finishes what a snapshot cannot
+	// hold (see Spec.Config).
+	Resume func(now time.Time) string
 	// BootTimeout bounds the wait for the backdoor shell; default 10 minutes.
 	BootTimeout time.Duration
 	Log         Logger
@@ -118,6 +131,9 @@ func (c *Config) validate() error {
 		case fi.IsDir() || fi.Mode()&0o111 == 0:
 			return fmt.Errorf("machine %s: start script %s is not executable (chmod +x it, or pass the right file)", c.Name, c.StartScript)
 		}
+	}
+	if c.Snapshots != "" && (c.MemoryMB <= 0 || c.Resume == nil || c.StartScript != "") {
+		return fmt.Errorf("machine %s: a snapshot machine needs its memory size and a resume command, and no start script", c.Name)
 	}
 	c.setDirs()
 	if c.BootTimeout == 0 {

@@ -38,7 +38,8 @@
 //     VSERPORT_CHANGE on QMP, and the command in progress and every later
 //     one fail at once. QEMU sends that event at most once a second, so a
 //     death within a second of the shell's start is reported when that
-//     second ends. A kernel panic on the console ends the shell the same
+//     second ends (within two seconds of a restore from a snapshot, as the
+//     restored port reports itself closed and open again). A kernel panic on the console ends the shell the same
 //     way, and QEMU exiting while the test did not stop it fails the
 //     next command (Start boots the machine again).
 //
@@ -59,6 +60,32 @@
 // its end). What they print after their command ended is discarded before
 // the next command's start line, or shows up inside the output of a command
 // running at that time.
+//
+// # Boot snapshots
+//
+// A declared machine that boots a kernel on x86 starts from a snapshot of
+// its own boot (snapshot.go; Spec.NoSnapshot turns it off): its first
+// start keeps the guest's RAM in a file and, once the shell is ready,
+// saves the device state beside it; every later start maps that RAM copy
+// on write and loads the device state, in a fraction of a second. What a
+// snapshot cannot hold runs each time the shell connects (Config.Resume):
+// the clock, and the 9p shares, which QEMU refuses to save mounted.
+//
+// # Files
+//
+// One concern a file. The machine (machine.go) and its life: starting and
+// releasing QEMU (lifecycle.go), the disks made before it starts
+// (disks.go), the QEMU command line (cmdline.go: the engine's own ports,
+// and the collector of a Spec's parts, each in its file: spec_boot.go,
+// spec_storage.go, spec_network.go, spec_snapshot.go), the sockets QEMU
+// connects to (sockets.go), waiting for the
+// backdoor shell (boot.go), commands (commands.go over shell.go, or
+// agent.go), the serial console (serial.go over console.go), QMP and HMP
+// (monitor.go over qmp.go and hmp.go), power (power.go), VLAN links and
+// port forwards (links.go over vlan.go and nics.go), screens and keys
+// (screenshot.go, keys.go), boot snapshots (snapshot.go), terminals for
+// vmt attach (attach.go), and the processes under vmt's reaper
+// (process.go, reaper.go, rundir.go).
 //
 // # Processes and directories
 //

@@ -1,3 +1,5 @@
+//go:build integration
+
 package qemu_test
 
 import (
@@ -47,6 +49,11 @@ func sharedMachine(t testing.TB) *qemu.Machine {
 	})
 	if sharedErr != nil {
 		t.Fatalf("booting the shared guest: %v", sharedErr)
+	}
+	if sharedM == nil {
+		// The first caller's test failed while making the guest (its
+		// test image could not be built, say): fail, do not panic.
+		t.Fatal("booting the shared guest failed in an earlier test")
 	}
 	return sharedM
 }

@@ -93,6 +93,25 @@ func (s *shell) deathNotice() (error, <-chan struct{}) {
 	return s.death, s.dead
 }
 
+// snapshotMeta records how the prepared shell talks, for a restore of
+// the guest as it is now.
+func (s *shell) snapshotMeta() snapshotMeta {
+	return snapshotMeta{OutputOnData: s.out == s.data && s.data != nil, Interruptible: s.interruptible}
+}
+
+// takeOver adopts a shell that was prepared before its guest was saved
+// and is now restored: nothing is pending, and it talks as it did then.
+func (s *shell) takeOver(outputOnData, interruptible bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.out, s.interruptible = s.conn, interruptible
+	if outputOnData && s.data != nil {
+		s.out = s.data
+	}
+	s.pending, s.unusable = nil, nil
+	s.renew()
+}
+
 // waitReady reads until the ready line, logging what the guest printed
 // before it, then prepares the shell.
 func (s *shell) waitReady(ctx context.Context, logf func(string)) error {

@@ -47,6 +47,9 @@ type Spec struct {
 	// BIOS is a firmware file given to QEMU as -bios (vmtest's vm.bios);
 	// it replaces OVMF when UEFI is set too.
 	BIOS string
+	// NoSnapshot boots the machine on every start; by default a kernel
+	// machine on x86 starts from a snapshot of its boot (see snapshots).
+	NoSnapshot bool
 }
 
 // DefaultMemoryMB is a machine's memory when its spec gives none: the
@@ -110,7 +113,6 @@ func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logge
 	}
 	cfg := Config{Name: s.Name, TmpDir: tmpDir, Log: log}
 	cfg.setDirs()
-	state := cfg.stateDir()
 	arch, err := setupArch(s.Arch, s.QEMUBinary)
 	if err != nil {
 		return Config{}, fmt.Errorf("machine %s: %w", s.Name, err)
@@ -118,108 +120,25 @@ func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logge
 	if log != nil {
 		log.Log(s.Name, fmt.Sprintf("accelerator %s: %s", arch.accel, arch.why))
 	}
-	args := append([]string{arch.binary}, arch.machine...)
-	args = append(args, "-accel", arch.accel, "-m", strconv.Itoa(s.MemoryMB), "-smp", strconv.Itoa(s.Cores))
-	params := append([]string{"console=" + arch.console, "panic=-1", "quiet", "vmt.hostname=" + s.Name}, s.KernelParams...)
-	switch {
-	case s.RootFS != "" && s.DiskImage != "":
-		return Config{}, fmt.Errorf("machine %s: give a root file system or a disk image, not both", s.Name)
-	case s.RootFS != "":
-		kernel, initrd, err := s.hostRootImage()
-		if err != nil {
+	c := &cmdline{args: append([]string{arch.binary}, arch.machine...)}
+	c.add("-accel", arch.accel, "-m", strconv.Itoa(s.MemoryMB), "-smp", strconv.Itoa(s.Cores))
+	c.param("console="+arch.console, "panic=-1", "quiet", "vmt.hostname="+s.Name)
+	c.param(arch.bootParams(s)...)
+	c.param(s.KernelParams...)
+	for _, part := range []func() error{
+		func() error { return s.boot(c, &cfg, arch, log) },
+		func() error { return s.storage(c, &cfg) },
+		func() error { return s.network(c, index, switches) },
+		func() error { return s.snapshots(c, &cfg, arch) },
+	} {
+		if err := part(); err != nil {
 			return Config{}, err
 		}
-		rootArgs, rootParams, err := s.hostRootArgs()
-		if err != nil {
-			return Config{}, err
-		}
-		args = append(append(args, "-kernel", kernel, "-initrd", initrd), rootArgs...)
-		params = append(params, rootParams...)
-	case s.DiskImage != "":
-		overlay := filepath.Join(state, "root.qcow2")
-		cfg.Disks = append(cfg.Disks, Disk{Path: overlay, Backing: s.DiskImage})
-		args = append(args, "-drive", "file="+overlay+",if=virtio,format=qcow2")
-		if err := s.imageTarget(&cfg); err != nil {
-			return Config{}, err
-		}
-	default:
-		kernel, initrd := s.Kernel, s.Initrd
-		if kernel == "" {
-			img, err := DefaultImage()
-			if err != nil {
-				return Config{}, fmt.Errorf("machine %s: %w", s.Name, err)
-			}
-			kernel, initrd = img.Kernel, img.Initramfs
-		}
-		args = append(args, "-kernel", kernel)
-		if initrd != "" {
-			args = append(args, "-initrd", initrd)
-		}
-	}
-	fwArgs, fwDisks, err := firmwareArgs(s.Name, s.UEFI, s.BIOS, state)
-	if err != nil {
-		return Config{}, err
-	}
-	args = append(args, fwArgs...)
-	cfg.Disks = append(cfg.Disks, fwDisks...)
-	for i, size := range s.EmptyDisks {
-		path := filepath.Join(state, fmt.Sprintf("empty%d.qcow2", i))
-		cfg.Disks = append(cfg.Disks, Disk{Path: path, SizeMB: size})
-		args = append(args, "-drive", "file="+path+",if=virtio,format=qcow2")
-	}
-	// The shared dir and the machine's xchg dir, as NixOS guests mount them.
-	shares := append([]SharedDir{{Source: cfg.SharedDir, Target: "/tmp/shared"}, {Source: filepath.Join(state, "xchg"), Target: "/tmp/xchg"}}, s.SharedDirs...)
-	cfg.MakeDirs = append(cfg.MakeDirs, filepath.Join(state, "xchg"))
-	var mounts []string
-	for i, d := range shares {
-		source, err := filepath.Abs(d.Source)
-		if err != nil {
-			return Config{}, err
-		}
-		d.Source = source
-		if strings.ContainsAny(d.Source, ",") || strings.ContainsAny(d.Target, ", :\t\n\"'*?[\\") || !strings.HasPrefix(d.Target, "/") {
-			return Config{}, fmt.Errorf("machine %s: shared dir %s -> %s: the target must be an absolute guest path without spaces, quotes, ':', ',' or glob characters, and the source may not contain ','", s.Name, d.Source, d.Target)
-		}
-		tag := "share" + strconv.Itoa(i)
-		virtfs := "local,path=" + d.Source + ",security_model=none,mount_tag=" + tag
-		if d.ReadOnly {
-			virtfs += ",readonly=on"
-		}
-		args = append(args, "-virtfs", virtfs)
-		mounts = append(mounts, tag+":"+d.Target)
-	}
-	params = append(params, "vmt.mounts="+strings.Join(mounts, ","))
-	userNet := "user,id=" + userNetdev
-	for _, f := range s.ForwardPorts {
-		userNet += fmt.Sprintf(",hostfwd=tcp:127.0.0.1:%d-:%d", f.HostPort, f.GuestPort)
-	}
-	switch {
-	case s.NoNetwork && len(s.ForwardPorts) > 0:
-		return Config{}, fmt.Errorf("machine %s: forwarded ports need the user-mode network", s.Name)
-	case s.NoNetwork:
-		args = append(args, "-nic", "none") // else QEMU adds a NIC of its own
-	default:
-		args = append(args, "-netdev", userNet, "-device", "virtio-net-pci,netdev="+userNetdev+",mac=52:54:00:12:34:56")
-	}
-	var addrs []string
-	for _, n := range s.VLANs {
-		sw, ok := switches[n]
-		if !ok {
-			return Config{}, fmt.Errorf("machine %s: vlan %d has no switch", s.Name, n)
-		}
-		mac := fmt.Sprintf("52:54:01:00:%02x:%02x", n, index) // distinct from the user NIC's 52:54:00:12:34:56
-		args = append(args,
-			"-netdev", fmt.Sprintf("vde,id=vlan%d,sock=%s", n, sw.Dir),
-			"-device", fmt.Sprintf("virtio-net-pci,netdev=vlan%d,mac=%s,id=%s", n, mac, nicID(n)))
-		addrs = append(addrs, mac+"="+MachineIP(n, index)+"/24")
-	}
-	if len(addrs) > 0 {
-		params = append(params, "vmt.addrs="+strings.Join(addrs, ","))
 	}
 	if s.DiskImage == "" {
-		args = append(args, "-append", strings.Join(params, " "))
+		c.add("-append", strings.Join(c.params, " "))
 	}
-	cfg.Command = append(args, s.QEMUFlags...)
+	cfg.Command = append(c.args, s.QEMUFlags...)
 	return cfg, cfg.validate()
 }
 

@@ -117,17 +117,19 @@ var machineMethods = map[string]func(m *Machine, c *call) (starlark.Value, error
 var machineAttrs = map[string]func(m *Machine) starlark.Value{
 	"name":       func(m *Machine) starlark.Value { return starlark.String(m.name) },
 	"booted":     func(m *Machine) starlark.Value { return starlark.Bool(m.engine != nil && m.engine.Booted()) },
-	"connected":  func(m *Machine) starlark.Value { return starlark.Bool(m.engine != nil && m.engine.IsUp()) },
-	"state_dir":  func(m *Machine) starlark.Value { return engineString(m, Engine.StateDir) },
-	"shared_dir": func(m *Machine) starlark.Value { return engineString(m, Engine.SharedDir) },
+	"connected":  func(m *Machine) starlark.Value { return starlark.Bool(shellUp(m.engine)) },
+	"state_dir":  func(m *Machine) starlark.Value { return hostDir(m, HostDirs.StateDir) },
+	"shared_dir": func(m *Machine) starlark.Value { return hostDir(m, HostDirs.SharedDir) },
 }
 
-// engineString reads a string of the engine; "" before create_machine.
-func engineString(m *Machine, get func(Engine) string) starlark.Value {
-	if m.engine == nil {
+// hostDir reads a directory of the engine; "" before create_machine, or
+// for an engine without directories on the host.
+func hostDir(m *Machine, get func(HostDirs) string) starlark.Value {
+	dirs, ok := m.engine.(HostDirs)
+	if !ok {
 		return starlark.String("")
 	}
-	return starlark.String(get(m.engine))
+	return starlark.String(get(dirs))
 }
 
 // vlanAttrs implement the attributes of lang's VLan type.

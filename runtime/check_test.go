@@ -2,8 +2,6 @@ package runtime
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -11,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/vmt-dev/vmt/analysis"
+	"github.com/vmt-dev/vmt/internal/testcases"
+	"github.com/vmt-dev/vmt/lang"
 	"github.com/vmt-dev/vmt/lint"
 )
 
@@ -20,51 +20,42 @@ import (
 // of the case's directive (or the one machine `machine`) and the VLANs it
 // uses.
 func TestCheckAgreesWithLint(t *testing.T) {
-	rules, _ := filepath.Glob("../lint/testdata/*.star")
-	corpus, _ := filepath.Glob("../lint/testdata/corpus/*.star")
-	files := append(rules, corpus...)
-	if len(rules) == 0 || len(corpus) == 0 {
-		t.Fatal("no lint testdata")
-	}
+	rules := testcases.Load(t, "../lint/testdata/*.star")
+	corpus := testcases.Load(t, "../lint/testdata/corpus/*.star")
 	vlanUse := regexp.MustCompile(`\bvlan([1-9][0-9]*)\b`)
 	cases, refused := 0, 0
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
+	for _, c := range append(rules, corpus...) {
+		cases++
+		file, src := c.File, c.Text()
+		machines := analysis.Analyze(file, []byte(src), analysis.Config{}).Directives.Machines
+		if len(machines) == 0 {
+			machines = []string{lang.MachineAlias}
 		}
-		for i, src := range strings.Split(string(data), "\n---\n") {
-			cases++
-			machines := analysis.Analyze(file, []byte(src), analysis.Config{}).Directives.Machines
-			if len(machines) == 0 {
-				machines = []string{"machine"}
+		var vlans []int
+		for _, m := range vlanUse.FindAllStringSubmatch(src, -1) {
+			nr, _ := strconv.Atoi(m[1])
+			vlans = append(vlans, nr)
+		}
+		var want []string
+		for _, f := range lint.File(file, []byte(src), lint.Config{Machines: machines}) {
+			if f.Severity == lint.Error {
+				want = append(want, fmt.Sprintf("%s:%d:%d: %s: %s", file, f.Pos.Line, f.Pos.Col, f.Rule, f.Message))
 			}
-			var vlans []int
-			for _, m := range vlanUse.FindAllStringSubmatch(src, -1) {
-				nr, _ := strconv.Atoi(m[1])
-				vlans = append(vlans, nr)
-			}
-			var want []string
-			for _, f := range lint.File(file, []byte(src), lint.Config{Machines: machines}) {
-				if f.Severity == lint.Error {
-					want = append(want, fmt.Sprintf("%s:%d:%d: %s: %s", file, f.Pos.Line, f.Pos.Col, f.Rule, f.Message))
-				}
-			}
-			var specs []MachineSpec
-			for _, name := range machines {
-				specs = append(specs, MachineSpec{Name: name})
-			}
-			var got []string
-			if _, err := compile(Options{Script: file, Source: []byte(src), Machines: specs, VLANs: vlans}); err != nil {
-				got = strings.Split(err.Error(), "\n")
-			}
-			if len(got) > 0 {
-				refused++
-			}
-			if !slices.Equal(got, want) {
-				t.Errorf("%s, case %d: vmt run refuses\n\t%s\nvmt lint reports the errors\n\t%s",
-					file, i+1, strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
-			}
+		}
+		var specs []MachineSpec
+		for _, name := range machines {
+			specs = append(specs, MachineSpec{Name: name})
+		}
+		var got []string
+		if _, err := compile(Options{Script: file, Source: []byte(src), Machines: specs, VLANs: vlans}); err != nil {
+			got = strings.Split(err.Error(), "\n")
+		}
+		if len(got) > 0 {
+			refused++
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the case there: vmt run refuses\n\t%s\nvmt lint reports the errors\n\t%s",
+				c.Where(1), strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
 		}
 	}
 	t.Logf("%d cases, %d refused", cases, refused)

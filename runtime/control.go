@@ -191,7 +191,7 @@ func machineState(e Engine) string {
 	switch {
 	case e == nil:
 		return "not created yet"
-	case e.IsUp():
+	case shellUp(e):
 		return "up"
 	case e.Booted():
 		return "booting (no backdoor shell yet: serial console only)"

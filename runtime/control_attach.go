@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,14 +11,7 @@ import (
 	"time"
 
 	"github.com/vmt-dev/vmt/internal/suggest"
-	"github.com/vmt-dev/vmt/qemu"
 )
-
-// attacher is an engine that can open a terminal in its guest
-// (*qemu.Machine).
-type attacher interface {
-	Attach(ctx context.Context, opts qemu.AttachOptions) (*qemu.Attachment, error)
-}
 
 // findMachine returns the machine named name, or an error that names the
 // machines there are (and the closest one).
@@ -54,20 +46,21 @@ func (s *controlServer) attach(c net.Conn, r *bufio.Reader, req ControlRequest) 
 		return
 	}
 	eng := m.currentEngine()
-	if !eng.IsUp() && eng.Booted() && req.Command == "" {
+	up := shellUp(eng)
+	if !up && eng.Booted() && req.Command == "" {
 		s.attachConsole(c, r, m)
 		return
 	}
-	at, ok := eng.(attacher)
+	terminals, ok := eng.(Terminals)
 	if !ok {
 		writeJSONLine(c, ControlReply{Error: fmt.Sprintf("machine %s cannot be attached to (its engine has no terminals)", m.name)})
 		return
 	}
-	if !eng.IsUp() && !eng.Booted() {
+	if !up && !eng.Booted() {
 		writeJSONLine(c, ControlReply{Error: fmt.Sprintf("machine %s is down (not started, shut down or crashed): there is nothing to attach to", m.name)})
 		return
 	}
-	a, err := at.Attach(s.ctx, qemu.AttachOptions{Command: req.Command, Rows: req.Rows, Cols: req.Cols, Term: req.Term})
+	a, err := terminals.Attach(s.ctx, AttachOptions{Command: req.Command, Rows: req.Rows, Cols: req.Cols, Term: req.Term})
 	if err != nil {
 		writeJSONLine(c, ControlReply{Error: err.Error()})
 		return
@@ -123,7 +116,7 @@ func (s *controlServer) attach(c net.Conn, r *bufio.Reader, req ControlRequest) 
 
 // relaySession sends the session's output to the client, then how it
 // ended, until it ends or the client goes.
-func relaySession(c net.Conn, a *qemu.Attachment) {
+func relaySession(c net.Conn, a AttachedTerminal) {
 	buf := make([]byte, 32*1024)
 	for {
 		n, err := a.Read(buf)
@@ -161,6 +154,11 @@ const consolePoll = 50 * time.Millisecond
 // it comes, and what the user types (to a getty or an emergency shell).
 func (s *controlServer) attachConsole(c net.Conn, r *bufio.Reader, m *Machine) {
 	eng := m.currentEngine()
+	console, ok := eng.(Console)
+	if !ok {
+		writeJSONLine(c, ControlReply{Error: lacksRole[Console](m.name).Error()})
+		return
+	}
 	note := fmt.Sprintf("machine %s has no backdoor shell (it has not finished booting): this is its serial console; type ~. at the start of a line to detach", m.name)
 	if err := writeJSONLine(c, ControlReply{Note: note}); err != nil {
 		return
@@ -174,7 +172,7 @@ func (s *controlServer) attachConsole(c net.Conn, r *bufio.Reader, m *Machine) {
 				return
 			}
 			if kind == FrameInput {
-				eng.SendConsole(string(payload))
+				console.SendConsole(string(payload))
 			}
 		}
 	}()
@@ -182,7 +180,7 @@ func (s *controlServer) attachConsole(c net.Conn, r *bufio.Reader, m *Machine) {
 	tick := time.NewTicker(consolePoll)
 	defer tick.Stop()
 	for {
-		log := eng.ConsoleLog()
+		log := console.ConsoleLog()
 		if len(log) > sent {
 			out := strings.ReplaceAll(log[sent:], "\n", "\r\n")
 			if WriteFrame(c, FrameOutput, []byte(out)) != nil {

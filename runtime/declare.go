@@ -3,7 +3,6 @@ package runtime
 import (
 	"fmt"
 
-	"github.com/vmt-dev/vmt/qemu"
 	"go.starlark.net/starlark"
 )
 
@@ -61,9 +60,9 @@ func createMachine(c *call) (starlark.Value, error) {
 }
 
 // declaration reads the options of create_machine, whose names follow
-// NixOS's qemu-vm.nix, into the engine's machine declaration.
-func declaration(c *call) (*qemu.Spec, error) {
-	d := qemu.Spec{Name: c.args.str("name")}
+// NixOS's qemu-vm.nix.
+func declaration(c *call) (*Declaration, error) {
+	var d Declaration
 	var err error
 	if d.MemoryMB, err = c.args.int("memory_size"); err != nil {
 		return nil, err
@@ -96,7 +95,7 @@ func declaration(c *call) (*qemu.Spec, error) {
 		if !ok1 || !ok2 {
 			return nil, fmt.Errorf("create_machine: shared_dirs maps guest mount points to host paths, both strings; got %s: %s", kv[0], kv[1])
 		}
-		d.SharedDirs = append(d.SharedDirs, qemu.SharedDir{Source: host, Target: mount})
+		d.SharedDirs = append(d.SharedDirs, SharedDir{HostPath: host, GuestPath: mount})
 	}
 	ports := c.args.value("forward_ports").(*starlark.Dict)
 	for _, kv := range ports.Items() {
@@ -104,7 +103,7 @@ func declaration(c *call) (*qemu.Spec, error) {
 		if starlark.AsInt(kv[0], &host) != nil || starlark.AsInt(kv[1], &guest) != nil {
 			return nil, fmt.Errorf("create_machine: forward_ports maps host ports to guest ports, both ints; got %s: %s", kv[0], kv[1])
 		}
-		d.ForwardPorts = append(d.ForwardPorts, qemu.PortForward{HostPort: host, GuestPort: guest})
+		d.ForwardPorts = append(d.ForwardPorts, PortForward{HostPort: host, GuestPort: guest})
 	}
 	c.d.resolveDeclaration(&d) // relative to the script, like every host path
 	return &d, nil

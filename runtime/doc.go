@@ -4,5 +4,6 @@
 // timeout, the terminal and XML logs, JUnit reports and failure reports.
 //
 // The machines themselves are the engine's (package qemu); the runtime
-// reaches them through the Engine interface.
+// reaches them through the Engine interface and its roles (engine.go),
+// and qemu.go, the only file that imports package qemu, adapts them.
 package runtime

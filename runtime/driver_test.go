@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vmt-dev/vmt/internal/junit"
 )
 
 func TestStaticErrorsStopBeforeAnythingIsMade(t *testing.T) {
@@ -91,7 +93,7 @@ check("exit 3")
 }
 
 func TestSubtestsInLogAndJUnit(t *testing.T) {
-	junit := filepath.Join(t.TempDir(), "junit.xml")
+	reportPath := filepath.Join(t.TempDir(), "junit.xml")
 	src := `subtest("first")
 answer = alpha.succeed("echo 42")
 subtest("second")
@@ -100,7 +102,7 @@ def inner():
     alpha.succeed("exit 7")
 subtest("third", inner)
 `
-	err, term, _ := fakeRun(t, src, func(o *Options) { o.JUnitXML = junit })
+	err, term, _ := fakeRun(t, src, func(o *Options) { o.JUnitXML = reportPath })
 	if err == nil {
 		t.Fatal("the test passed")
 	}
@@ -109,8 +111,8 @@ subtest("third", inner)
 	if !strings.Contains(term, `Failed in subtest "third"`) {
 		t.Errorf("the log does not name the subtest:\n%s", term)
 	}
-	var report junitSuites
-	data, _ := os.ReadFile(junit)
+	var report junit.Suites
+	data, _ := os.ReadFile(reportPath)
 	if err := xml.Unmarshal(data, &report); err != nil {
 		t.Fatalf("JUnit report: %v\n%s", err, data)
 	}
@@ -139,14 +141,14 @@ subtest("third", inner)
 }
 
 func TestFailureOutsideSubtestsIsMain(t *testing.T) {
-	junit := filepath.Join(t.TempDir(), "junit.xml")
+	reportPath := filepath.Join(t.TempDir(), "junit.xml")
 	src := `subtest("fine")
 end_subtest()
 alpha.succeed("false")
 `
-	fakeRun(t, src, func(o *Options) { o.JUnitXML = junit })
-	data, _ := os.ReadFile(junit)
-	var report junitSuites
+	fakeRun(t, src, func(o *Options) { o.JUnitXML = reportPath })
+	data, _ := os.ReadFile(reportPath)
+	var report junit.Suites
 	if err := xml.Unmarshal(data, &report); err != nil {
 		t.Fatal(err)
 	}

@@ -4,20 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/digitalocean/go-qemu/qmp"
 )
 
 // fakeEngine is a machine whose guest is a table of command results, for
-// testing the driver's own logic (logs, reports, deadlines) quickly.
+// testing the driver's own logic (logs, reports, deadlines) quickly: an
+// Engine that runs GuestCommands, and nothing else.
 type fakeEngine struct {
 	name string
-	log  EngineLogger
+	log  *Log
 
 	mu       sync.Mutex
 	booted   bool
@@ -44,20 +42,32 @@ func fakeResult(command string) (int, string, bool) {
 	return 0, "", false
 }
 
-func (f *fakeEngine) Name() string { return f.name }
+var (
+	_ Engine        = (*fakeEngine)(nil)
+	_ GuestCommands = (*fakeEngine)(nil)
+)
+
 func (f *fakeEngine) Start() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.booted = true
 	return nil
 }
-func (f *fakeEngine) Connect(context.Context) error { return f.Start() }
-func (f *fakeEngine) IsUp() bool                    { return f.Booted() }
 func (f *fakeEngine) Booted() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.booted
 }
+func (f *fakeEngine) Release() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.booted, f.released = false, true
+	return nil
+}
+
+func (f *fakeEngine) Connect(context.Context) error { return f.Start() }
+func (f *fakeEngine) IsUp() bool                    { return f.Booted() }
+func (f *fakeEngine) ExpectReconnect()              {}
 
 func (f *fakeEngine) Execute(ctx context.Context, command string, timeout time.Duration, live io.Writer) (int, []byte, error) {
 	f.Start()
@@ -78,7 +88,7 @@ func (f *fakeEngine) Execute(ctx context.Context, command string, timeout time.D
 		case <-ctx.Done():
 			return -1, nil, fmt.Errorf("machine %s: command %q: %w", f.name, command, ctx.Err())
 		case <-expired:
-			return -1, nil, fmt.Errorf("machine %s: command %q: timed out after %s", f.name, command, timeout)
+			return -1, nil, fmt.Errorf("machine %s: command %q: %w after %s", f.name, command, ErrTimeout, timeout)
 		}
 	}
 	if live != nil {
@@ -87,57 +97,28 @@ func (f *fakeEngine) Execute(ctx context.Context, command string, timeout time.D
 	return status, []byte(out), nil
 }
 
-func (f *fakeEngine) WaitForConsoleText(ctx context.Context, re *regexp.Regexp, timeout time.Duration) (string, error) {
-	return "", fmt.Errorf("machine %s: the fake has no console", f.name)
-}
-func (f *fakeEngine) ConsoleLog() string       { return "" }
-func (f *fakeEngine) SendConsole(string) error { return nil }
-func (f *fakeEngine) SendMonitorCommand(ctx context.Context, command string) (string, error) {
-	return "", nil
-}
-func (f *fakeEngine) WaitForQMPEvent(ctx context.Context, match func(qmp.Event) bool, timeout time.Duration) (qmp.Event, error) {
-	return qmp.Event{}, fmt.Errorf("machine %s: the fake has no QMP", f.name)
-}
-func (f *fakeEngine) Block(context.Context) error                            { return nil }
-func (f *fakeEngine) Unblock(context.Context) error                          { return nil }
-func (f *fakeEngine) ForwardPort(context.Context, int, int) error            { return nil }
-func (f *fakeEngine) SendKey(context.Context, string) error                  { return nil }
-func (f *fakeEngine) SendChars(context.Context, string, time.Duration) error { return nil }
-func (f *fakeEngine) Screenshot(context.Context, string) error               { return nil }
-func (f *fakeEngine) Shutdown(context.Context) error                         { return f.Crash() }
-func (f *fakeEngine) Reboot(context.Context) error                           { return nil }
-func (f *fakeEngine) ExpectReconnect()                                       {}
-func (f *fakeEngine) WaitForShutdown(context.Context) error                  { return nil }
-func (f *fakeEngine) StateDir() string                                       { return "/state/" + f.name }
-func (f *fakeEngine) SharedDir() string                                      { return "/shared" }
-func (f *fakeEngine) Crash() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.booted = false
-	return nil
-}
-func (f *fakeEngine) Release() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.booted, f.released = false, true
-	return nil
-}
-
 // fakeBackend makes fake machines and remembers them.
 type fakeBackend struct {
+	// withRoles, if set, gives a fake machine the roles a test needs
+	// beyond the fake's.
+	withRoles func(*fakeEngine) Engine
+
 	mu       sync.Mutex
 	machines []*fakeEngine
 }
 
-func (b *fakeBackend) NewMachine(spec MachineSpec, log EngineLogger) (Engine, error) {
+func (b *fakeBackend) NewMachine(spec MachineSpec, log *Log) (Engine, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	f := &fakeEngine{name: spec.Name, log: log}
 	b.machines = append(b.machines, f)
+	if b.withRoles != nil {
+		return b.withRoles(f), nil
+	}
 	return f, nil
 }
 
-func (b *fakeBackend) NewVLAN(nr int, _ EngineLogger) (VLANEngine, error) {
+func (b *fakeBackend) NewVLAN(nr int) (VLANEngine, error) {
 	return dirVLAN(fmt.Sprintf("/vlan%d", nr)), nil
 }
 

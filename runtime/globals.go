@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"errors"
-	"fmt"
 	"sync"
 
 	"github.com/vmt-dev/vmt/lang"
@@ -25,10 +24,10 @@ func (d *driver) predeclared() starlark.StringDict {
 		g[lang.MachineIdent(m.name)] = m
 	}
 	if len(d.machines) == 1 {
-		g["machine"] = d.machines[0]
+		g[lang.MachineAlias] = d.machines[0]
 	}
 	for _, v := range d.vlans {
-		g[fmt.Sprintf("vlan%d", v.nr)] = v
+		g[lang.VLANGlobal(v.nr)] = v
 	}
 	return g
 }
@@ -99,7 +98,12 @@ func joinAll(c *call) (starlark.Value, error) {
 		if m.engine == nil {
 			continue
 		}
-		wg.Go(func() { errs[i] = m.engine.WaitForShutdown(ctx) })
+		power, err := role[Power](m)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		wg.Go(func() { errs[i] = power.WaitForShutdown(ctx) })
 	}
 	wg.Wait()
 	err := errors.Join(errs...)

@@ -1,3 +1,5 @@
+//go:build integration
+
 package runtime
 
 import (
@@ -64,7 +66,7 @@ func (p *guestPool) backend(t *testing.T) *caseBackend {
 	return &caseBackend{pool: p, fresh: &QEMU{TmpDir: qemutest.TempDir(t)}}
 }
 
-func (b *caseBackend) NewMachine(spec MachineSpec, log EngineLogger) (Engine, error) {
+func (b *caseBackend) NewMachine(spec MachineSpec, log *Log) (Engine, error) {
 	if eng, ok, err := b.pool.sharedSystemd(spec); ok {
 		if err == nil {
 			b.pool.logger.set(log)
@@ -76,17 +78,17 @@ func (b *caseBackend) NewMachine(spec MachineSpec, log EngineLogger) (Engine, er
 		return b.fresh.NewMachine(spec, log)
 	}
 	b.pool.logger.set(log)
-	return sharedEngine{shared}, nil
+	return sharedEngine{qemuMachine{shared}}, nil
 }
 
-func (b *caseBackend) NewVLAN(nr int, log EngineLogger) (VLANEngine, error) {
-	return b.fresh.NewVLAN(nr, log)
+func (b *caseBackend) NewVLAN(nr int) (VLANEngine, error) {
+	return b.fresh.NewVLAN(nr)
 }
 
 func (b *caseBackend) Release() error { return b.fresh.Release() }
 
 // sharedEngine keeps a shared guest running when a case releases it.
-type sharedEngine struct{ *qemu.Machine }
+type sharedEngine struct{ qemuMachine }
 
 func (sharedEngine) Release() error { return nil }
 
@@ -94,10 +96,10 @@ func (sharedEngine) Release() error { return nil }
 // that runs.
 type switchLogger struct {
 	mu  sync.Mutex
-	log EngineLogger
+	log *Log
 }
 
-func (s *switchLogger) set(log EngineLogger) {
+func (s *switchLogger) set(log *Log) {
 	s.mu.Lock()
 	s.log = log
 	s.mu.Unlock()

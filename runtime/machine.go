@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/vmt-dev/vmt/lang"
 	"go.starlark.net/starlark"
 )
 
@@ -23,10 +24,7 @@ type Machine struct {
 	started bool
 }
 
-var (
-	_ starlark.HasAttrs = (*Machine)(nil)
-	_ EngineLogger      = (*Log)(nil)
-)
+var _ starlark.HasAttrs = (*Machine)(nil)
 
 // setEngine gives the machine its spec and engine.
 func (m *Machine) setEngine(spec MachineSpec, e Engine) {
@@ -43,15 +41,15 @@ func (m *Machine) currentEngine() Engine {
 }
 
 func (m *Machine) String() string        { return fmt.Sprintf("<Machine %s>", m.name) }
-func (m *Machine) Type() string          { return "Machine" }
+func (m *Machine) Type() string          { return lang.MachineType }
 func (m *Machine) Freeze()               {}
 func (m *Machine) Truth() starlark.Bool  { return true }
 func (m *Machine) Hash() (uint32, error) { return starlark.String(m.name).Hash() }
 
-func (m *Machine) AttrNames() []string { return memberNames("Machine") }
+func (m *Machine) AttrNames() []string { return memberNames(lang.MachineType) }
 
 func (m *Machine) Attr(name string) (starlark.Value, error) {
-	return member(m.d, "Machine", m, name, machineMethods, machineAttrs)
+	return member(m.d, lang.MachineType, m, name, machineMethods, machineAttrs)
 }
 
 // eng returns the machine's engine, or an error for a declared machine

@@ -30,7 +30,7 @@ func (e *commandError) Error() string {
 // deadline of the waits in progress becomes the command's timeout, so
 // that the engine interrupts the command itself; timeout 0 means none.
 func (m *Machine) run(c *call, command string, timeout time.Duration) (int, []byte, error) {
-	eng, err := m.eng()
+	shell, err := role[GuestCommands](m)
 	if err != nil {
 		return -1, nil, err
 	}
@@ -41,7 +41,7 @@ func (m *Machine) run(c *call, command string, timeout time.Duration) (int, []by
 	// shown live counts from the command's start.
 	ctx, cancel := c.d.callContext()
 	m.started = true
-	err = eng.Connect(ctx)
+	err = shell.Connect(ctx)
 	cancel()
 	if err != nil {
 		return -1, nil, c.d.callError(ctx, err)
@@ -58,7 +58,7 @@ func (m *Machine) run(c *call, command string, timeout time.Duration) (int, []by
 		}
 	}
 	live := newLiveOutput(c.d.log, m.name)
-	status, out, err := eng.Execute(c.d.ctx, command, timeout, live)
+	status, out, err := shell.Execute(c.d.ctx, command, timeout, live)
 	live.done()
 	switch {
 	case err == nil:

@@ -8,13 +8,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/digitalocean/go-qemu/qmp"
-	"github.com/vmt-dev/vmt/qemu"
 	"go.starlark.net/starlark"
 )
 
 func machineWaitForConsoleText(m *Machine, c *call) (starlark.Value, error) {
-	eng, err := m.eng()
+	console, err := role[Console](m)
 	if err != nil {
 		return nil, err
 	}
@@ -36,8 +34,8 @@ func machineWaitForConsoleText(m *Machine, c *call) (starlark.Value, error) {
 		case 0:
 			wait = time.Nanosecond // what the console holds already, at once
 		}
-		if _, err := eng.WaitForConsoleText(ctx, re, wait); err != nil {
-			if timeout == 0 && errors.Is(err, qemu.ErrTimeout) {
+		if _, err := console.WaitForConsoleText(ctx, re, wait); err != nil {
+			if timeout == 0 && errors.Is(err, ErrTimeout) {
 				return fmt.Errorf("%s: timed out at once (timeout=0 checks once) waiting for console text matching %q", m.name, re)
 			}
 			return c.d.callError(ctx, err)
@@ -48,30 +46,30 @@ func machineWaitForConsoleText(m *Machine, c *call) (starlark.Value, error) {
 }
 
 func machineGetConsoleLog(m *Machine, _ *call) (starlark.Value, error) {
-	eng, err := m.eng()
+	console, err := role[Console](m)
 	if err != nil {
 		return nil, err
 	}
-	return starlark.String(eng.ConsoleLog()), nil
+	return starlark.String(console.ConsoleLog()), nil
 }
 
 func machineSendConsole(m *Machine, c *call) (starlark.Value, error) {
-	eng, err := m.eng()
+	console, err := role[Console](m)
 	if err != nil {
 		return nil, err
 	}
 	chars := c.args.str("chars")
 	return starlark.None, m.step(fmt.Sprintf("sending %q to the console", chars), func() error {
-		return eng.SendConsole(chars)
+		return console.SendConsole(chars)
 	})
 }
 
 // monitor sends an HMP command after the polling conditions.
 func (m *Machine) monitor(c *call, command string) (string, error) {
 	var out string
-	err := m.engineCall(c, func(eng Engine, ctx context.Context) error {
+	err := engineCall(m, c, func(monitor Monitor, ctx context.Context) error {
 		var err error
-		out, err = eng.SendMonitorCommand(ctx, command)
+		out, err = monitor.SendMonitorCommand(ctx, command)
 		return err
 	})
 	return out, err
@@ -88,10 +86,11 @@ func machineSendMonitorCommand(m *Machine, c *call) (starlark.Value, error) {
 	return starlark.String(out), err
 }
 
-// engineCall runs an engine call that talks to QEMU, after the polling
-// conditions and within the deadline of the waits in progress.
-func (m *Machine) engineCall(c *call, fn func(Engine, context.Context) error) error {
-	eng, err := m.eng()
+// engineCall runs a call of the engine in role R that talks to QEMU,
+// after the polling conditions and within the deadline of the waits in
+// progress.
+func engineCall[R any](m *Machine, c *call, fn func(R, context.Context) error) error {
+	eng, err := role[R](m)
 	if err != nil {
 		return err
 	}
@@ -107,11 +106,11 @@ func (m *Machine) engineCall(c *call, fn func(Engine, context.Context) error) er
 }
 
 // engineStep runs an engine call as a step of the log.
-func (m *Machine) engineStep(c *call, msg string, fn func(Engine, context.Context) error) (starlark.Value, error) {
-	if _, err := m.eng(); err != nil {
+func engineStep[R any](m *Machine, c *call, msg string, fn func(R, context.Context) error) (starlark.Value, error) {
+	if _, err := role[R](m); err != nil {
 		return nil, err
 	}
-	return starlark.None, m.step(msg, func() error { return m.engineCall(c, fn) })
+	return starlark.None, m.step(msg, func() error { return engineCall(m, c, fn) })
 }
 
 func machineForwardPort(m *Machine, c *call) (starlark.Value, error) {
@@ -123,23 +122,23 @@ func machineForwardPort(m *Machine, c *call) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m.engineStep(c, fmt.Sprintf("forwarding host port %d to guest port %d", host, guest), func(eng Engine, ctx context.Context) error {
-		return eng.ForwardPort(ctx, host, guest)
+	return engineStep(m, c, fmt.Sprintf("forwarding host port %d to guest port %d", host, guest), func(network Network, ctx context.Context) error {
+		return network.ForwardPort(ctx, host, guest)
 	})
 }
 
 func machineBlock(m *Machine, c *call) (starlark.Value, error) {
-	return m.engineStep(c, "unplugging from the VLANs", Engine.Block)
+	return engineStep(m, c, "unplugging from the VLANs", Network.Block)
 }
 
 func machineUnblock(m *Machine, c *call) (starlark.Value, error) {
-	return m.engineStep(c, "plugging back into the VLANs", Engine.Unblock)
+	return engineStep(m, c, "plugging back into the VLANs", Network.Unblock)
 }
 
 // machineWaitForQMPEvent returns the first QMP event the filter accepts;
 // the filter runs here, on the script's thread, one event at a time.
 func machineWaitForQMPEvent(m *Machine, c *call) (starlark.Value, error) {
-	eng, err := m.eng()
+	monitor, err := role[Monitor](m)
 	if err != nil {
 		return nil, err
 	}
@@ -163,8 +162,8 @@ func machineWaitForQMPEvent(m *Machine, c *call) (starlark.Value, error) {
 				return fmt.Errorf("%s: no accepted QMP event within %s", m.name, formatSeconds(timeout))
 			}
 			ctx, cancel := c.d.callContext()
-			event, err := eng.WaitForQMPEvent(ctx, func(qmp.Event) bool { return true }, remaining)
-			if timeout == 0 && errors.Is(err, qemu.ErrTimeout) {
+			event, err := monitor.WaitForMonitorEvent(ctx, remaining)
+			if timeout == 0 && errors.Is(err, ErrTimeout) {
 				cancel()
 				return fmt.Errorf("%s: timed out at once (timeout=0 checks once): no accepted QMP event among those received", m.name)
 			}
@@ -195,16 +194,16 @@ func machineWaitForQMPEvent(m *Machine, c *call) (starlark.Value, error) {
 }
 
 // eventValue turns a QMP event into a dict: event, data, timestamp.
-func eventValue(e qmp.Event) (starlark.Value, error) {
+func eventValue(e MonitorEvent) (starlark.Value, error) {
 	data, err := goToStarlark(e.Data)
 	if err != nil {
-		return nil, fmt.Errorf("QMP event %s: %v", e.Event, err)
+		return nil, fmt.Errorf("QMP event %s: %v", e.Name, err)
 	}
 	ts := starlark.NewDict(2)
-	ts.SetKey(starlark.String("seconds"), starlark.MakeInt64(e.Timestamp.Seconds))
-	ts.SetKey(starlark.String("microseconds"), starlark.MakeInt64(e.Timestamp.Microseconds))
+	ts.SetKey(starlark.String("seconds"), starlark.MakeInt64(e.Time.Unix()))
+	ts.SetKey(starlark.String("microseconds"), starlark.MakeInt64(int64(e.Time.Nanosecond()/1000)))
 	d := starlark.NewDict(3)
-	d.SetKey(starlark.String("event"), starlark.String(e.Event))
+	d.SetKey(starlark.String("event"), starlark.String(e.Name))
 	d.SetKey(starlark.String("data"), data)
 	d.SetKey(starlark.String("timestamp"), ts)
 	return d, nil

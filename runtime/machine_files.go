@@ -18,14 +18,14 @@ const guestSharedDir = "/tmp/shared"
 // sharedTemp makes a fresh directory in the machine's shared directory and
 // returns its host path and its path in the guest.
 func (m *Machine) sharedTemp() (host, guest string, err error) {
-	eng, err := m.eng()
+	dirs, err := role[HostDirs](m)
 	if err != nil {
 		return "", "", err
 	}
-	if err := os.MkdirAll(eng.SharedDir(), 0o700); err != nil {
+	if err := os.MkdirAll(dirs.SharedDir(), 0o700); err != nil {
 		return "", "", fmt.Errorf("%s: shared directory: %w", m.name, err)
 	}
-	host, err = os.MkdirTemp(eng.SharedDir(), "copy-")
+	host, err = os.MkdirTemp(dirs.SharedDir(), "copy-")
 	if err != nil {
 		return "", "", fmt.Errorf("%s: shared directory: %w", m.name, err)
 	}

@@ -14,7 +14,7 @@ import (
 // a socat address: each line read is run as a command, its output and a
 // non-zero status written back, until end of input.
 func machineShellInteract(m *Machine, c *call) (starlark.Value, error) {
-	eng, err := m.eng()
+	shell, err := role[GuestCommands](m)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func machineShellInteract(m *Machine, c *call) (starlark.Value, error) {
 		line, err := readLine()
 		if command := strings.TrimSpace(string(line)); command != "" {
 			ctx, cancel := c.d.callContext()
-			status, _, xerr := eng.Execute(ctx, command, 0, out)
+			status, _, xerr := shell.Execute(ctx, command, 0, out)
 			cancel()
 			if xerr != nil {
 				return nil, c.d.callError(ctx, xerr)
@@ -65,7 +65,7 @@ func machineShellInteract(m *Machine, c *call) (starlark.Value, error) {
 // machineConsoleInteract sends what the terminal types to the serial
 // console until end of input; the console's output appears in the log.
 func machineConsoleInteract(m *Machine, c *call) (starlark.Value, error) {
-	eng, err := m.eng()
+	console, err := role[Console](m)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func machineConsoleInteract(m *Machine, c *call) (starlark.Value, error) {
 	for {
 		line, err := c.d.readLine()
 		if len(line) > 0 {
-			if serr := eng.SendConsole(string(line)); serr != nil {
+			if serr := console.SendConsole(string(line)); serr != nil {
 				return nil, serr
 			}
 		}

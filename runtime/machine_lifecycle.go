@@ -42,37 +42,44 @@ func machineStart(m *Machine, c *call) (starlark.Value, error) {
 
 // machineConnect waits for the guest's root shell, booting it if needed.
 func machineConnect(m *Machine, c *call) (starlark.Value, error) {
-	eng, err := m.eng()
+	shell, err := role[GuestCommands](m)
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := c.d.callContext()
 	defer cancel()
 	m.started = true
-	if err := eng.Connect(ctx); err != nil {
+	if err := shell.Connect(ctx); err != nil {
 		return nil, c.d.callError(ctx, err)
 	}
 	return starlark.None, nil
 }
 
 func machineIsUp(m *Machine, _ *call) (starlark.Value, error) {
-	return starlark.Bool(m.engine != nil && m.engine.IsUp()), nil
+	return starlark.Bool(shellUp(m.engine)), nil
+}
+
+// shellUp reports whether an engine, nil before create_machine, has its
+// guest's shell connected.
+func shellUp(e Engine) bool {
+	shell, ok := e.(GuestCommands)
+	return ok && shell.IsUp()
 }
 
 func machineShutdown(m *Machine, c *call) (starlark.Value, error) {
-	return m.engineStep(c, "shutting down", Engine.Shutdown)
+	return engineStep(m, c, "shutting down", Power.Shutdown)
 }
 
 func machineCrash(m *Machine, c *call) (starlark.Value, error) {
-	return m.engineStep(c, "crashing", func(eng Engine, _ context.Context) error { return eng.Crash() })
+	return engineStep(m, c, "crashing", func(power Power, _ context.Context) error { return power.Crash() })
 }
 
 func machineReboot(m *Machine, c *call) (starlark.Value, error) {
-	return m.engineStep(c, "rebooting", Engine.Reboot)
+	return engineStep(m, c, "rebooting", Power.Reboot)
 }
 
 func machineWaitForShutdown(m *Machine, c *call) (starlark.Value, error) {
-	return m.engineStep(c, "waiting for the VM to power off", Engine.WaitForShutdown)
+	return engineStep(m, c, "waiting for the VM to power off", Power.WaitForShutdown)
 }
 
 // switchRootText is what systemd prints when it leaves the initrd.
@@ -81,7 +88,11 @@ var switchRootText = regexp.MustCompile(`systemd\[1\]:.*Switching root\.`)
 // machineSwitchRoot moves a guest whose initrd runs the backdoor shell on
 // to its real root file system, as the NixOS driver does.
 func machineSwitchRoot(m *Machine, c *call) (starlark.Value, error) {
-	eng, err := m.eng()
+	shell, err := role[GuestCommands](m)
+	if err != nil {
+		return nil, err
+	}
+	console, err := role[Console](m)
 	if err != nil {
 		return nil, err
 	}
@@ -92,13 +103,13 @@ func machineSwitchRoot(m *Machine, c *call) (starlark.Value, error) {
 		if _, _, err := m.run(c, "systemctl isolate --no-block initrd-switch-root.target 2>/dev/null >/dev/null", 0); err != nil {
 			return err
 		}
-		eng.ExpectReconnect() // the shell of the initrd goes away with it
+		shell.ExpectReconnect() // the shell of the initrd goes away with it
 		ctx, cancel := c.d.callContext()
 		defer cancel()
-		if _, err := eng.WaitForConsoleText(ctx, switchRootText, 0); err != nil {
+		if _, err := console.WaitForConsoleText(ctx, switchRootText, 0); err != nil {
 			return c.d.callError(ctx, err)
 		}
-		if err := eng.Connect(ctx); err != nil {
+		if err := shell.Connect(ctx); err != nil {
 			return c.d.callError(ctx, err)
 		}
 		return nil

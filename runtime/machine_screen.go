@@ -19,16 +19,16 @@ func machineSendKey(m *Machine, c *call) (starlark.Value, error) {
 		return nil, err
 	}
 	key := c.args.str("key")
-	press := func(eng Engine, ctx context.Context) error {
-		if err := eng.SendKey(ctx, key); err != nil {
+	press := func(screen Screen, ctx context.Context) error {
+		if err := screen.SendKey(ctx, key); err != nil {
 			return err
 		}
 		return c.d.sleep(delay)
 	}
 	if !c.args.bool("log") {
-		return starlark.None, m.engineCall(c, press)
+		return starlark.None, engineCall(m, c, press)
 	}
-	return m.engineStep(c, fmt.Sprintf("sending key %q", key), press)
+	return engineStep(m, c, fmt.Sprintf("sending key %q", key), press)
 }
 
 func machineSendChars(m *Machine, c *call) (starlark.Value, error) {
@@ -37,8 +37,8 @@ func machineSendChars(m *Machine, c *call) (starlark.Value, error) {
 		return nil, err
 	}
 	chars := c.args.str("chars")
-	return m.engineStep(c, fmt.Sprintf("sending keys %q", chars), func(eng Engine, ctx context.Context) error {
-		return eng.SendChars(ctx, chars, delay)
+	return engineStep(m, c, fmt.Sprintf("sending keys %q", chars), func(screen Screen, ctx context.Context) error {
+		return screen.SendChars(ctx, chars, delay)
 	})
 }
 
@@ -71,8 +71,8 @@ func machineScreenshot(m *Machine, c *call) (starlark.Value, error) {
 
 // screenshot saves the display as a PNG file at path.
 func (m *Machine) screenshot(c *call, path string) error {
-	return m.engineCall(c, func(eng Engine, ctx context.Context) error {
-		return eng.Screenshot(ctx, path)
+	return engineCall(m, c, func(screen Screen, ctx context.Context) error {
+		return screen.Screenshot(ctx, path)
 	})
 }
 

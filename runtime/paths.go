@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/vmt-dev/vmt/qemu"
 )
 
 // scriptDir is the directory relative host paths of a script are read
@@ -46,12 +44,12 @@ func (d *driver) hostPathError(fn, p string, err error) error {
 // resolveDeclaration resolves the host paths of a create_machine
 // declaration (kernel, initrd, disk image, shared directory sources)
 // against the script's directory.
-func (d *driver) resolveDeclaration(s *qemu.Spec) {
-	s.Kernel = d.hostPath(s.Kernel)
-	s.Initrd = d.hostPath(s.Initrd)
-	s.DiskImage = d.hostPath(s.DiskImage)
-	for i := range s.SharedDirs {
-		s.SharedDirs[i].Source = d.hostPath(s.SharedDirs[i].Source)
+func (d *driver) resolveDeclaration(decl *Declaration) {
+	decl.Kernel = d.hostPath(decl.Kernel)
+	decl.Initrd = d.hostPath(decl.Initrd)
+	decl.DiskImage = d.hostPath(decl.DiskImage)
+	for i := range decl.SharedDirs {
+		decl.SharedDirs[i].HostPath = d.hostPath(decl.SharedDirs[i].HostPath)
 	}
 }
 

@@ -1,10 +1,16 @@
 package runtime
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
+	"regexp"
 	"sync"
+	"time"
 
+	"github.com/digitalocean/go-qemu/qmp"
 	"github.com/vmt-dev/vmt/qemu"
 )
 
@@ -16,6 +22,9 @@ import (
 type QEMU struct {
 	TmpDir    string
 	KeepState bool
+	// NoSnapshot boots declared machines on every start instead of
+	// restoring the snapshot of their boot (qemu.Spec.NoSnapshot).
+	NoSnapshot bool
 
 	mu       sync.Mutex
 	run      *qemu.RunDir
@@ -23,7 +32,7 @@ type QEMU struct {
 }
 
 // NewMachine makes a machine from a start script or a declaration.
-func (q *QEMU) NewMachine(spec MachineSpec, log EngineLogger) (Engine, error) {
+func (q *QEMU) NewMachine(spec MachineSpec, log *Log) (Engine, error) {
 	q.mu.Lock()
 	run, err := q.runDirLocked()
 	q.mu.Unlock()
@@ -43,8 +52,10 @@ func (q *QEMU) NewMachine(spec MachineSpec, log EngineLogger) (Engine, error) {
 				return nil, err
 			}
 		}
+		s := qemuSpec(spec.Name, d)
+		s.NoSnapshot = q.NoSnapshot
 		q.mu.Lock()
-		cfg, err = d.Config(run.Path, spec.Index, q.switches, log)
+		cfg, err = s.Config(run.Path, spec.Index, q.switches, log)
 		q.mu.Unlock()
 		if err != nil {
 			return nil, err
@@ -57,12 +68,29 @@ func (q *QEMU) NewMachine(spec MachineSpec, log EngineLogger) (Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m, nil
+	return qemuMachine{m}, nil
+}
+
+// qemuSpec is the engine's spec of a declared machine.
+func qemuSpec(name string, d *Declaration) qemu.Spec {
+	s := qemu.Spec{
+		Name: name, MemoryMB: d.MemoryMB, Cores: d.Cores,
+		Kernel: d.Kernel, Initrd: d.Initrd, KernelParams: d.KernelParams,
+		DiskImage: d.DiskImage, EmptyDisks: d.EmptyDisks, VLANs: d.VLANs,
+		QEMUFlags: d.QEMUFlags, RootFS: d.RootFS, Arch: d.Arch,
+	}
+	for _, dir := range d.SharedDirs {
+		s.SharedDirs = append(s.SharedDirs, qemu.SharedDir{Source: dir.HostPath, Target: dir.GuestPath})
+	}
+	for _, p := range d.ForwardPorts {
+		s.ForwardPorts = append(s.ForwardPorts, qemu.PortForward{HostPort: p.HostPort, GuestPort: p.GuestPort})
+	}
+	return s
 }
 
 // NewVLAN starts the switch of VLAN nr. NixOS start scripts find it
 // through QEMU_VDE_SOCKET_<nr>, which machines inherit from vmt.
-func (q *QEMU) NewVLAN(nr int, _ EngineLogger) (VLANEngine, error) {
+func (q *QEMU) NewVLAN(nr int) (VLANEngine, error) {
 	v, err := q.vlan(nr)
 	if err != nil {
 		return nil, err
@@ -126,3 +154,69 @@ func (q *QEMU) Release() error {
 type qemuVLAN struct{ v *qemu.VLAN }
 
 func (v qemuVLAN) SocketDir() string { return v.v.Dir }
+
+// qemuMachine is a machine of package qemu in every role of the runtime;
+// what crosses the boundary with a type of package qemu (monitor events,
+// attached terminals, timeouts) is converted here.
+type qemuMachine struct{ *qemu.Machine }
+
+var (
+	_ Engine        = qemuMachine{}
+	_ Power         = qemuMachine{}
+	_ GuestCommands = qemuMachine{}
+	_ Console       = qemuMachine{}
+	_ Monitor       = qemuMachine{}
+	_ Network       = qemuMachine{}
+	_ Screen        = qemuMachine{}
+	_ HostDirs      = qemuMachine{}
+	_ Terminals     = qemuMachine{}
+	_ qemu.Logger   = (*Log)(nil)
+)
+
+func (m qemuMachine) Connect(ctx context.Context) error {
+	return runtimeError(m.Machine.Connect(ctx))
+}
+
+func (m qemuMachine) Execute(ctx context.Context, command string, timeout time.Duration, live io.Writer) (int, []byte, error) {
+	status, out, err := m.Machine.Execute(ctx, command, timeout, live)
+	return status, out, runtimeError(err)
+}
+
+func (m qemuMachine) WaitForConsoleText(ctx context.Context, re *regexp.Regexp, timeout time.Duration) (string, error) {
+	text, err := m.Machine.WaitForConsoleText(ctx, re, timeout)
+	return text, runtimeError(err)
+}
+
+func (m qemuMachine) WaitForMonitorEvent(ctx context.Context, timeout time.Duration) (MonitorEvent, error) {
+	e, err := m.WaitForQMPEvent(ctx, func(qmp.Event) bool { return true }, timeout)
+	if err != nil {
+		return MonitorEvent{}, runtimeError(err)
+	}
+	return MonitorEvent{
+		Name: e.Event,
+		Data: e.Data,
+		Time: time.Unix(e.Timestamp.Seconds, e.Timestamp.Microseconds*int64(time.Microsecond)),
+	}, nil
+}
+
+func (m qemuMachine) Attach(ctx context.Context, opts AttachOptions) (AttachedTerminal, error) {
+	a, err := m.Machine.Attach(ctx, qemu.AttachOptions{Command: opts.Command, Rows: opts.Rows, Cols: opts.Cols, Term: opts.Term})
+	if err != nil {
+		return nil, err // not a nil *qemu.Attachment in a non-nil interface
+	}
+	return a, nil
+}
+
+// runtimeError makes the engine's timeouts the runtime's ErrTimeout.
+func runtimeError(err error) error {
+	if errors.Is(err, qemu.ErrTimeout) {
+		return qemuTimeout{err}
+	}
+	return err
+}
+
+// qemuTimeout is an error of package qemu that is a timeout.
+type qemuTimeout struct{ error }
+
+func (e qemuTimeout) Is(target error) bool { return target == ErrTimeout }
+func (e qemuTimeout) Unwrap() error        { return e.error }

@@ -12,11 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vmt-dev/vmt/internal/testcases"
 	"go.starlark.net/starlark"
 )
 
-// The script API is tested the go.starlark.net way: each testdata/*.star
-// file holds cases separated by "---" lines; a case passes when it runs
+// The script API is tested the go.starlark.net way (package
+// internal/testcases): each testdata/*.star file holds cases separated by
+// "---" lines; a case passes when it runs
 // without error, unless a line carries `### "regexp"`: then the case must
 // fail there (innermost script frame, or the position of a static error)
 // with a message the regular expression (the text between the quotes, as
@@ -58,41 +60,29 @@ type caseOptions struct {
 	machinesSet   bool
 }
 
-var expectation = regexp.MustCompile(`### (".*")\s*$`)
-
-// readCases splits a testdata file into cases. Each case's source keeps
-// the other cases' lines blank, so positions are those of the file.
+// readCases reads a testdata file's cases. Each case's source is the file
+// with the other cases' lines blank, so positions are those of the file.
 func readCases(t *testing.T, file string) []scriptCase {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(string(data), "\n")
 	var cases []scriptCase
-	start := 0
-	for i := 0; i <= len(lines); i++ {
-		if i < len(lines) && strings.TrimSpace(lines[i]) != "---" {
-			continue
-		}
-		c := scriptCase{file: file, line: start + 1, expects: map[int]*regexp.Regexp{}, opts: caseOptions{machines: []string{"alpha"}}}
-		blank := make([]string, len(lines))
-		copy(blank[start:i], lines[start:i])
-		c.src = strings.Join(blank, "\n")
-		for n := start; n < i; n++ {
-			if m := expectation.FindStringSubmatch(lines[n]); m != nil {
-				// The text between the quotes is the regular expression, as is.
-				re, err := regexp.Compile(m[1][1 : len(m[1])-1])
-				if err != nil {
-					t.Fatalf("%s:%d: bad expectation %s: %v", file, n+1, m[1], err)
-				}
-				c.expects[n+1] = re
+	for _, tc := range testcases.Read(t, file) {
+		c := scriptCase{file: file, line: tc.Line, src: tc.InFile(), expects: map[int]*regexp.Regexp{}, opts: caseOptions{machines: []string{"alpha"}}}
+		for _, x := range tc.Expectations() {
+			if len(x.Text) < 2 || x.Text[0] != '"' || x.Text[len(x.Text)-1] != '"' {
+				t.Fatalf("%s: expectation %s is not a \"regexp\" between double quotes", tc.Where(x.Line), x.Text)
 			}
-			if directive, ok := strings.CutPrefix(strings.TrimSpace(lines[n]), "# harness:"); ok {
-				parseDirective(t, fmt.Sprintf("%s:%d", file, n+1), directive, &c.opts)
+			// The text between the quotes is the regular expression, as is.
+			re, err := regexp.Compile(x.Text[1 : len(x.Text)-1])
+			if err != nil {
+				t.Fatalf("%s: bad expectation %s: %v", tc.Where(x.Line), x.Text, err)
+			}
+			c.expects[tc.Line+x.Line-1] = re
+		}
+		for i, line := range tc.Lines {
+			if directive, ok := strings.CutPrefix(strings.TrimSpace(line), "# harness:"); ok {
+				parseDirective(t, tc.Where(i+1), directive, &c.opts)
 			}
 		}
 		cases = append(cases, c)
-		start = i + 1
 	}
 	return cases
 }
@@ -172,65 +162,6 @@ func splitDirective(s string) []string {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
-}
-
-func TestScripts(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.star")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata/*.star files: %v", err)
-	}
-	pool := newGuestPool(t)
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			for _, c := range readCases(t, file) {
-				t.Run(fmt.Sprintf("line%d", c.line), func(t *testing.T) { runCase(t, pool, c) })
-			}
-			pool.releaseSystemd()
-		})
-	}
-}
-
-func runCase(t *testing.T, pool *guestPool, c scriptCase) {
-	outDir := t.TempDir()
-	testdata, _ := filepath.Abs("testdata")
-	img := pool.image()
-	src := strings.NewReplacer(
-		"@OUTDIR@", outDir,
-		"@TESTDATA@", testdata,
-		"@KERNEL@", img.Kernel,
-		"@INITRD@", img.Initramfs,
-		"@KERNEL_REL@", relativeTo(t, testdata, img.Kernel),
-		"@INITRD_REL@", relativeTo(t, testdata, img.Initramfs),
-	).Replace(c.src)
-	var specs []MachineSpec
-	for _, name := range c.opts.machines {
-		specs = append(specs, MachineSpec{Name: name})
-	}
-	specs = append(specs, pool.systemdSpecs(t, c)...)
-	opts := Options{
-		Script:        c.file,
-		Source:        []byte(src),
-		Machines:      specs,
-		VLANs:         c.opts.vlans,
-		GlobalTimeout: c.opts.globalTimeout,
-		OutputDir:     outDir,
-		Interactive:   c.opts.interactive,
-		Stdin:         strings.NewReader(c.opts.stdin),
-		Terminal:      &testWriter{t: t},
-		Tesseract:     c.opts.tesseract,
-		Backend:       pool.backend(t),
-	}
-	err := Run(t.Context(), opts)
-	checkOutcome(t, c, err)
-}
-
-// relativeTo is path relative to dir.
-func relativeTo(t *testing.T, dir, path string) string {
-	rel, err := filepath.Rel(dir, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rel
 }
 
 // checkOutcome compares a run's error with the case's expectations.

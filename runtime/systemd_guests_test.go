@@ -1,3 +1,5 @@
+//go:build integration
+
 package runtime
 
 import (
@@ -87,7 +89,7 @@ func (p *guestPool) sharedSystemd(spec MachineSpec) (eng Engine, ok bool, err er
 		}
 		s.machines[spec.StartScript] = m
 	}
-	return sharedEngine{m}, true, nil
+	return sharedEngine{qemuMachine{m}}, true, nil
 }
 
 // releaseSystemd stops the shared systemd machines; the next file that

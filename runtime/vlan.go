@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/vmt-dev/vmt/lang"
 	"go.starlark.net/starlark"
 )
 
@@ -17,13 +18,13 @@ type VLAN struct {
 var _ starlark.HasAttrs = (*VLAN)(nil)
 
 func (v *VLAN) String() string        { return fmt.Sprintf("<VLan %d>", v.nr) }
-func (v *VLAN) Type() string          { return "VLan" }
+func (v *VLAN) Type() string          { return lang.VLANType }
 func (v *VLAN) Freeze()               {}
 func (v *VLAN) Truth() starlark.Bool  { return true }
 func (v *VLAN) Hash() (uint32, error) { return starlark.MakeInt(v.nr).Hash() }
-func (v *VLAN) AttrNames() []string   { return memberNames("VLan") }
+func (v *VLAN) AttrNames() []string   { return memberNames(lang.VLANType) }
 func (v *VLAN) Attr(name string) (starlark.Value, error) {
-	return member[*VLAN](v.d, "VLan", v, name, nil, vlanAttrs)
+	return member[*VLAN](v.d, lang.VLANType, v, name, nil, vlanAttrs)
 }
 
 // addVLAN returns the handle of VLAN nr, starting its switch the first
@@ -36,7 +37,7 @@ func (d *driver) addVLAN(nr int) (*VLAN, error) {
 			return v, nil
 		}
 	}
-	engine, err := d.opts.Backend.NewVLAN(nr, d.log)
+	engine, err := d.opts.Backend.NewVLAN(nr)
 	if err != nil {
 		return nil, err
 	}
@@ -45,10 +46,10 @@ func (d *driver) addVLAN(nr int) (*VLAN, error) {
 	slices.SortFunc(d.vlans, func(a, b *VLAN) int { return a.nr - b.nr })
 	list := frozenList(d.vlans)
 	for _, env := range d.envs {
-		if env["vlans"] == d.vlansValue {
-			env["vlans"] = list
+		if env[lang.VLANsGlobal] == d.vlansValue {
+			env[lang.VLANsGlobal] = list
 		}
-		name := fmt.Sprintf("vlan%d", nr)
+		name := lang.VLANGlobal(nr)
 		if _, taken := env[name]; !taken {
 			env[name] = v
 		}

@@ -45,7 +45,7 @@ func docText(table *lang.Table, name string) (string, error) {
 			b.WriteString("\n")
 		}
 		b.WriteString(docHeading(e) + "\n\n")
-		b.WriteString(e.Markdown())
+		b.WriteString(e.Render(lang.Text))
 	}
 	return b.String(), nil
 }

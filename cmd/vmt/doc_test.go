@@ -17,7 +17,7 @@ func TestDocVerb(t *testing.T) {
 		{"json.dumps", []string{"method json.dumps", "json.dumps(obj: any"}},
 		{"json", []string{"module json", "dumps("}},
 		{"fail", []string{"function fail", "method Machine.fail"}},
-		{"copy_from_vm", []string{"**Deprecated:** use `copy_from_machine` instead."}},
+		{"copy_from_vm", []string{"method Machine.copy_from_vm", "\n    Machine.copy_from_vm(source: str", "\nDeprecated: use `copy_from_machine` instead.\n"}},
 	}
 	for _, c := range cases {
 		out, errOut, code := runVerb(t, "", "doc", c.name)

@@ -20,10 +20,14 @@ import (
 var rootfs embed.FS
 
 // RequiredModules are loaded in every guest: the backdoor shell needs the
-// virtio console; the rest are loaded when the kernel has them.
+// virtio console; the rest are loaded when the kernel has them. bochs,
+// the DRM driver of QEMU's standard VGA, gives tty1 a console on the
+// screen (fbcon) when the kernel has no VGA text console, as when booted
+// by PVH; /etc/rc loads it and its dependencies last, and in the
+// background unless vmt snapshots the boot.
 var (
 	RequiredModules = []string{"virtio_pci", "virtio_console"}
-	OptionalModules = []string{"virtio_rng", "virtio_net", "virtio_blk", "9pnet_virtio", "9p", "ext4", "e1000"}
+	OptionalModules = []string{"virtio_rng", "virtio_net", "virtio_blk", "9pnet_virtio", "9p", "ext4", "e1000", "bochs"}
 )
 
 // Image is a bootable guest.

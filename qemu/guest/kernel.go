@@ -119,7 +119,17 @@ func hostKernel(explicit, bootDir, modulesRoot string) (Kernel, error) {
 	}
 	f.Close()
 	version := strings.TrimPrefix(filepath.Base(image), "vmlinuz-")
-	return Kernel{Image: image, ModulesDir: filepath.Join(modulesRoot, version)}, nil
+	mods := filepath.Join(modulesRoot, version)
+	if explicit != "" {
+		// $VMT_KERNEL's modules may lie beside it (boot/vmlinuz-V and
+		// lib/modules/V, as nix/vmt-test.nix lays them out): a Nix build
+		// sandbox has no /lib/modules.
+		beside := filepath.Join(filepath.Dir(filepath.Dir(image)), "lib", "modules", version)
+		if fi, err := os.Stat(beside); err == nil && fi.IsDir() {
+			mods = beside
+		}
+	}
+	return Kernel{Image: image, ModulesDir: mods}, nil
 }
 
 // openKernel opens a kernel image; tests replace it to play an unprivileged user.

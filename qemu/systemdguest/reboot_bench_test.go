@@ -1,3 +1,5 @@
+//go:build integration
+
 package systemdguest_test
 
 import (
@@ -16,7 +18,7 @@ import (
 // (-no-reboot), and the engine starts QEMU again. The second costs no
 // more than the first when the engine adds nothing of its own.
 //
-//	go test ./qemu/systemdguest -run '^$' -bench Reboot -benchtime 3x
+//	go test -tags integration ./qemu/systemdguest -run '^$' -bench Reboot -benchtime 3x
 func BenchmarkReboot(b *testing.B) {
 	for _, allow := range []bool{true, false} {
 		name := "qemu-restarts"
