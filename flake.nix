@@ -16,8 +16,14 @@
 
       # lib.<system>.lintCheck { name, script, machines ? [ ] } is a check
       # derivation that runs `vmt lint` on a test script.
+      # lib.<system>.vmtTest { name, script, startScripts ? [ ], vlans ? [ ], ... }
+      # is a test derivation that runs `vmt lint`, then `vmt run`, with the
+      # log and JUnit report in $out (arguments: nix/vmt-test.nix).
       lib = forAllSystems (pkgs: {
         lintCheck = pkgs.callPackage ./nix/lint-check.nix {
+          vmt = self.packages.${pkgs.stdenv.hostPlatform.system}.vmt;
+        };
+        vmtTest = pkgs.callPackage ./nix/vmt-test.nix {
           vmt = self.packages.${pkgs.stdenv.hostPlatform.system}.vmt;
         };
       });

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -141,18 +138,8 @@ func runExec(cmd *cobra.Command, args []string, flags execFlags) error {
 			return usage(err)
 		}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
-	go func() {
-		select {
-		case <-signals:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
+	ctx, stop := interruptible(nil)
+	defer stop()
 	if command == "-" {
 		if len(targets) != 1 {
 			return usage(fmt.Errorf(`"-" (an interactive shell) needs exactly one target; select one with -f`))

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,16 +22,19 @@ type runFlags struct {
 	bootTimeout   int
 	outputDir     string
 	keepVMState   bool
+	noSnapshot    bool
 	interactive   bool
 	junitXML      string
 	debug         bool
 	debugTimeout  int
+	jobs          int
+	shard         string
 }
 
 func init() {
 	var flags runFlags
 	cmd := &cobra.Command{
-		Use:   "run [flags] [SCRIPT.star]",
+		Use:   "run [flags] [SCRIPT.star | PATH...]",
 		Short: "Boot the test's machines and run a test script against them",
 		Long: `vmt run boots QEMU machines and runs a Starlark test script against them,
 with the flags and environment of the NixOS test driver.
@@ -44,6 +44,15 @@ from --start-scripts (or startScripts, space-separated NixOS run-NAME-vm
 scripts) and from create_machine calls in the script; VLANs from --vlans (or
 vlans). LOGFILE set writes the log as XML there. NO_COLOR set turns colours
 off.
+
+A machine declared with create_machine that boots a kernel on x86 starts
+from a snapshot of its boot, cached in ~/.cache/vmt/snapshots under a hash
+of everything that determines it (QEMU, its command line, the kernel and
+initrd files): the first start boots and takes it, later ones restore it in
+well under a second. A restored machine has its own hostname, MACs and
+VLAN addresses, the host's clock, fresh entropy and its shares mounted. A
+snapshot that fails to restore is removed and the machine boots, saying
+why; --no-snapshot boots every time.
 
 A machine that does not reach its backdoor shell within --boot-timeout
 seconds (create_machine's boot_timeout for its machine) fails the test
@@ -64,9 +73,33 @@ exit status stays that of the failure.
 
 Exit status: 0 the test passed, 1 it failed (assertion, command, timeout,
 interruption), 2 usage error or a script that does not parse or resolve
-(nothing booted).`,
-		Args: cobra.MaximumNArgs(1),
+(nothing booted).
+
+Many tests at once: given several scripts, a directory (its *.star files,
+recursively, sorted) or --shard, vmt run runs a suite. Each test is a vmt
+run of its own (a crash or timeout in one cannot stop the others), with
+the flags given here, its output directory OUTPUT-DIR/NAME (NAME is the
+script's path below the directory it was found in, without .star;
+OUTPUT-DIR is ./vmt-out unless -o says) and its log there, in
+vmt-run.log. -j N tests run at a time (default: the number of CPUs), and
+no more than fit in the memory available (MemAvailable less 1 GiB; a test
+needs its machines' memory_size, 1024 MiB for each start script's
+machine, and 256 MiB for each QEMU): a test waits rather than overcommit,
+and one that needs more than there is runs alone. On a terminal one line
+per running test shows its time and its last log line; elsewhere a line
+when each test starts and ends. A summary follows: the last log lines of
+each test that did not pass, then each test's result and time.
+--junit-xml writes one report with a test suite per script. --shard I/N
+runs the tests whose name hashes to share I of N, the same whatever other
+tests exist, so that a CI matrix of N jobs runs each test once.
+-I, --debug (VMT_DEBUG), -K, testScript and LOGFILE are about one test
+and refused. Exit status: 0 every test passed, 1 one failed (or was
+interrupted), 2 usage error or a test that vmt run refused (its script
+does not parse).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if isSuite(args, flags) {
+				return runSuite(cmd, args, flags)
+			}
 			return runTest(cmd, args, flags)
 		},
 	}
@@ -77,10 +110,13 @@ interruption), 2 usage error or a script that does not parse or resolve
 	f.IntVar(&flags.bootTimeout, "boot-timeout", 600, "seconds a machine may take to reach its backdoor shell; create_machine's boot_timeout overrides it")
 	f.StringVarP(&flags.outputDir, "output-dir", "o", ".", "writable directory for screenshots and files copied out of guests")
 	f.BoolVarP(&flags.keepVMState, "keep-vm-state", "K", false, "keep the machines' state directories (disk images) between runs, in $TMPDIR/vmt-kept-UID")
+	f.BoolVar(&flags.noSnapshot, "no-snapshot", false, "boot declared machines every time instead of restoring the snapshot of their boot")
 	f.BoolVarP(&flags.interactive, "interactive", "I", false, "open a REPL with the test's globals after the script")
 	f.StringVar(&flags.junitXML, "junit-xml", "", "write a JUnit XML report to this file, one test case per subtest")
 	f.BoolVar(&flags.debug, "debug", false, "on a failure, keep the machines and wait for vmt attach (env VMT_DEBUG=1)")
 	f.IntVar(&flags.debugTimeout, "debug-timeout", int(runtime.DefaultDebugTimeout/time.Second), "seconds --debug waits after a failure")
+	f.IntVarP(&flags.jobs, "jobs", "j", 0, "with several tests: how many run at a time; 0 for as many as the host's cores and memory allow")
+	f.StringVar(&flags.shard, "shard", "", "with several tests: run only share I of N (I/N, from 1), so that N CI jobs run each test once")
 	root.AddCommand(cmd)
 }
 
@@ -98,18 +134,8 @@ func runTest(cmd *cobra.Command, args []string, flags runFlags) error {
 		opts.XMLLog = f
 	}
 
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
-	go func() {
-		select {
-		case sig := <-signals:
-			cancel(fmt.Errorf("%s received", sig))
-		case <-ctx.Done():
-		}
-	}()
+	ctx, stop := interruptible(nil)
+	defer stop()
 
 	err = runtime.Run(ctx, opts)
 	var usage *runtime.UsageError
@@ -133,7 +159,7 @@ func runOptions(cmd *cobra.Command, args []string, flags runFlags) (runtime.Opti
 		Stdin:       cmd.InOrStdin(),
 		Terminal:    cmd.ErrOrStderr(),
 		Color:       runtime.UseColor(isTerminal(cmd.ErrOrStderr()), os.Getenv("NO_COLOR")),
-		Backend:     &runtime.QEMU{KeepState: flags.keepVMState},
+		Backend:     &runtime.QEMU{KeepState: flags.keepVMState, NoSnapshot: flags.noSnapshot},
 	}
 	script := os.Getenv("testScript")
 	if len(args) == 1 {
