@@ -4,16 +4,13 @@ package qemu_test
 
 import (
 	"context"
-	"image"
-	"image/color"
-	"image/png"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vmt-dev/vmt/internal/screen"
 	"github.com/vmt-dev/vmt/qemu"
 	"github.com/vmt-dev/vmt/qemu/qemutest"
 )
@@ -59,11 +56,11 @@ func screenShowsTTY1(t *testing.T, m *qemu.Machine, tesseract string) {
 		if err := m.Screenshot(ctx, shot); err != nil {
 			t.Fatal(err)
 		}
-		img, err := readImage(shot)
+		img, err := screen.ReadPNG(shot)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := writeImage(gray, invertedGray2x(img)); err != nil {
+		if err := screen.WritePNG(gray, screen.EnlargedGray(img, true)); err != nil {
 			t.Fatal(err)
 		}
 		out, err := exec.Command(tesseract, gray, "-").Output()
@@ -82,42 +79,4 @@ func screenShowsTTY1(t *testing.T, m *qemu.Machine, tesseract string) {
 	}
 	_, fb := run(t, m, "cat /proc/fb; ls /sys/class/graphics")
 	t.Errorf("tesseract did not read %q on the screen; it read %q (framebuffers: %q)", marker, text, fb)
-}
-
-func readImage(path string) (image.Image, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return png.Decode(f)
-}
-
-func writeImage(path string, img image.Image) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// invertedGray2x is img in inverted grey scale at twice its size: the
-// console's small light-on-dark font reads better so.
-func invertedGray2x(img image.Image) image.Image {
-	b := img.Bounds()
-	out := image.NewGray(image.Rect(0, 0, 2*b.Dx(), 2*b.Dy()))
-	for y := 0; y < b.Dy(); y++ {
-		for x := 0; x < b.Dx(); x++ {
-			g := color.GrayModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.Gray)
-			g.Y = 255 - g.Y
-			for i := 0; i < 4; i++ {
-				out.SetGray(2*x+i%2, 2*y+i/2, g)
-			}
-		}
-	}
-	return out
 }

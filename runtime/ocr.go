@@ -3,13 +3,12 @@ package runtime
 import (
 	"bytes"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/vmt-dev/vmt/internal/screen"
 )
 
 // tesseract finds the OCR program.
@@ -42,17 +41,17 @@ func (m *Machine) screenTexts(c *call, variants bool) ([]string, error) {
 	if err := m.screenshot(c, shot); err != nil {
 		return nil, err
 	}
-	img, err := readPNG(shot)
+	img, err := screen.ReadPNG(shot)
 	if err != nil {
 		return nil, err
 	}
 	inputs := []string{filepath.Join(dir, "gray.png")}
-	if err := writePNG(inputs[0], enlargedGray(img, false)); err != nil {
+	if err := screen.WritePNG(inputs[0], screen.EnlargedGray(img, false)); err != nil {
 		return nil, err
 	}
 	if variants {
 		inverted := filepath.Join(dir, "inverted.png")
-		if err := writePNG(inverted, enlargedGray(img, true)); err != nil {
+		if err := screen.WritePNG(inverted, screen.EnlargedGray(img, true)); err != nil {
 			return nil, err
 		}
 		inputs = append(inputs, shot, inverted)
@@ -73,49 +72,4 @@ func (m *Machine) screenTexts(c *call, variants bool) ([]string, error) {
 		texts = append(texts, stdout.String())
 	}
 	return texts, nil
-}
-
-func readPNG(path string) (image.Image, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		return nil, fmt.Errorf("reading screenshot %s: %w", path, err)
-	}
-	return img, nil
-}
-
-func writePNG(path string, img image.Image) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// enlargedGray is the image in grey scale at twice its size (tesseract
-// reads small console fonts poorly), optionally inverted.
-func enlargedGray(img image.Image, invert bool) image.Image {
-	b := img.Bounds()
-	out := image.NewGray(image.Rect(0, 0, 2*b.Dx(), 2*b.Dy()))
-	for y := 0; y < b.Dy(); y++ {
-		for x := 0; x < b.Dx(); x++ {
-			g := color.GrayModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.Gray)
-			if invert {
-				g.Y = 255 - g.Y
-			}
-			out.SetGray(2*x, 2*y, g)
-			out.SetGray(2*x+1, 2*y, g)
-			out.SetGray(2*x, 2*y+1, g)
-			out.SetGray(2*x+1, 2*y+1, g)
-		}
-	}
-	return out
 }
