@@ -138,7 +138,8 @@ func TestRunManyTests(t *testing.T) {
 }
 
 // BenchmarkSuite runs four tests on vmt's default guest one at a time and
-// two at a time: on two cores, -j 2 should take at most 0.6 of -j 1.
+// two at a time, their machines restored from snapshots and booted: on two
+// cores, -j 2 should take at most 0.6 of -j 1.
 func BenchmarkSuite(b *testing.B) {
 	vmt := filepath.Join(b.TempDir(), "vmt")
 	if out, err := exec.Command("go", "build", "-o", vmt, ".").CombinedOutput(); err != nil {
@@ -149,16 +150,22 @@ func BenchmarkSuite(b *testing.B) {
 	for _, word := range []string{"one", "two", "three", "four"} {
 		os.WriteFile(filepath.Join(dir, "tests", word+".star"), []byte(suiteScript(word, word)), 0o644)
 	}
-	for _, jobs := range []string{"1", "2"} {
-		b.Run("j"+jobs, func(b *testing.B) {
-			for b.Loop() {
-				began := time.Now()
-				code, stdout, stderr := runVMTSuite(b, vmt, dir, "-j", jobs, "-o", "out", "tests")
-				if code != 0 {
-					b.Fatalf("vmt run -j %s exited %d\n%s\n%s", jobs, code, stdout, stderr)
+	for _, boot := range []string{"restored", "booted"} {
+		for _, jobs := range []string{"1", "2"} {
+			b.Run(boot+"/j"+jobs, func(b *testing.B) {
+				args := []string{"-j", jobs, "-o", "out", "tests"}
+				if boot == "booted" {
+					args = append(args, "--no-snapshot")
 				}
-				b.ReportMetric(time.Since(began).Seconds(), "s/suite")
-			}
-		})
+				for b.Loop() {
+					began := time.Now()
+					code, stdout, stderr := runVMTSuite(b, vmt, dir, args...)
+					if code != 0 {
+						b.Fatalf("vmt run %v exited %d\n%s\n%s", args, code, stdout, stderr)
+					}
+					b.ReportMetric(time.Since(began).Seconds(), "s/suite")
+				}
+			})
+		}
 	}
 }
