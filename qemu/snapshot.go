@@ -323,9 +323,12 @@ func (m *Machine) takeSnapshot(ctx context.Context, p *snapshotPlan, sh *shell) 
 	if err == nil {
 		final := filepath.Join(m.cfg.Snapshots, p.key)
 		if err = os.Rename(p.dir, final); err != nil && fileExists(filepath.Join(final, snapMeta)) {
-			err = nil // another run took it first: use theirs
+			os.RemoveAll(p.dir) // another run took it first: use theirs
+			err = nil
 		}
-		p.dir = final
+		if err == nil {
+			p.dir = final
+		}
 	}
 	if err != nil {
 		// The RAM file stays mapped by QEMU; removing its name frees it
@@ -333,9 +336,12 @@ func (m *Machine) takeSnapshot(ctx context.Context, p *snapshotPlan, sh *shell) 
 		os.RemoveAll(p.dir)
 		var refused *refusedError
 		if errors.As(err, &refused) {
-			os.WriteFile(filepath.Join(m.cfg.Snapshots, p.key+"."+snapRefused), []byte(refused.reason+"\n"), 0o644)
+			refusal := filepath.Join(m.cfg.Snapshots, p.key+"."+snapRefused)
+			os.WriteFile(refusal, []byte(refused.reason+"\n"), 0o644)
+			m.logf("snapshot: not taken: %v; the machine boots every time (%s says so: remove it to try again)", err, refusal)
+		} else {
+			m.logf("snapshot: not taken: %v; the next start tries again", err)
 		}
-		m.logf("snapshot: not taken: %v; the machine boots every time", err)
 		if _, cerr := q.execute(ctx, "cont", nil); cerr != nil {
 			return false, fmt.Errorf("resuming the guest after its snapshot failed: %w", cerr)
 		}

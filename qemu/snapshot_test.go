@@ -252,3 +252,27 @@ func firstCommand(b *testing.B, spec qemu.Spec, snapshots string) time.Duration 
 	}
 	return took
 }
+
+// TestSnapshotRefused gives the machine a device QEMU cannot migrate (a
+// peer-mode ivshmem): the first start says QEMU refused and records it, the
+// next one says so at once; both machines work.
+func TestSnapshotRefused(t *testing.T) {
+	snapshots := t.TempDir()
+	spec := qemu.Spec{Name: "refused", MemoryMB: 256,
+		QEMUFlags: []string{"-object", "memory-backend-ram,id=shm0,size=1M", "-device", "ivshmem-plain,memdev=shm0"}}
+	_, log, _ := snapshotMachine(t, spec, snapshots, 1, nil, qemutest.TempDir(t))
+	if !log.saw("QEMU refused") || !log.saw("boots every time") {
+		t.Fatal("the first start does not say QEMU refused the snapshot")
+	}
+	refusals, _ := filepath.Glob(filepath.Join(snapshots, "*.refused"))
+	if len(refusals) != 1 {
+		t.Fatalf("refusals recorded: %v", refusals)
+	}
+	_, log, _ = snapshotMachine(t, spec, snapshots, 1, nil, qemutest.TempDir(t))
+	if !log.saw("QEMU refused to save this machine before") || log.saw("snapshot: restored") {
+		t.Fatal("the second start does not say it boots because QEMU refused before")
+	}
+	if entries, _ := os.ReadDir(snapshots); len(entries) != 1 {
+		t.Errorf("the snapshot directory holds more than the refusal: %v", entries)
+	}
+}
