@@ -103,16 +103,16 @@ func firmwareArgs(name string, uefi bool, bios, state string) ([]string, []Disk,
 }
 
 // qbootArgs returns -bios qboot for a machine booting a kernel directly,
-// given the spec's QEMU flags: qboot, from QEMU's data directory,
+// given its other QEMU arguments: qboot, from QEMU's data directory,
 // hands over to the kernel some 0.3 s sooner than SeaBIOS under TCG,
 // which sets up BIOS services, VGA and boot ROMs that such a guest does
 // not use. Having no VGA BIOS, it leaves the display uninitialised
 // (screenshots show QEMU's notice of that); the guest's consoles are
 // unaffected. Without qboot, or with a device qboot cannot boot among
-// the flags (see qbootHangsOn), it returns nothing: SeaBIOS boots the
-// machine.
-func qbootArgs(binary string, flags []string) []string {
-	for _, arg := range flags {
+// the arguments (see qbootHangsOn), it returns nothing: SeaBIOS boots
+// the machine.
+func qbootArgs(binary string, args []string) []string {
+	for _, arg := range args {
 		for _, device := range qbootHangsOn {
 			if strings.Contains(arg, device) {
 				return nil
@@ -139,7 +139,7 @@ func qbootArgs(binary string, flags []string) []string {
 // qbootHangsOn are the devices whose firmware tables ask the firmware to
 // write an address back to QEMU, which qboot does not do: with either,
 // it never starts the kernel (QEMU 7.2). A machine booting from a
-// snapshot has vmgenid, and no qboot (see Spec.Config).
+// snapshot has vmgenid (spec_snapshot.go), so SeaBIOS.
 var qbootHangsOn = []string{"vmgenid", "vmcoreinfo"}
 
 // imageTarget checks a disk-image machine's image and gives the machine a

@@ -135,10 +135,15 @@ func (s Spec) Config(tmpDir string, index int, switches map[int]*VLAN, log Logge
 			return Config{}, err
 		}
 	}
+	c.add(s.QEMUFlags...)
+	if arch.directBoot(s) && s.kernelBoot() {
+		// Last, as it depends on every device the machine has.
+		c.add(qbootArgs(arch.binary, c.args)...)
+	}
 	if s.DiskImage == "" {
 		c.add("-append", strings.Join(c.params, " "))
 	}
-	cfg.Command = append(c.args, s.QEMUFlags...)
+	cfg.Command = c.args
 	return cfg, cfg.validate()
 }
 

@@ -7,7 +7,7 @@ import (
 
 // boot adds what the machine boots: a host root over 9p, a disk image, or
 // a kernel (the default guest's, on x86 its uncompressed vmlinux), and the
-// firmware that starts it.
+// firmware a disk image or the spec asks for (qboot comes last: Config).
 func (s Spec) boot(c *cmdline, cfg *Config, arch archSetup, log Logger) error {
 	directBoot := arch.directBoot(s)
 	switch {
@@ -58,9 +58,6 @@ func (s Spec) boot(c *cmdline, cfg *Config, arch archSetup, log Logger) error {
 	}
 	c.add(fwArgs...)
 	cfg.Disks = append(cfg.Disks, fwDisks...)
-	if directBoot && s.kernelBoot() && !s.snapshotted(arch) {
-		c.add(qbootArgs(arch.binary, s.QEMUFlags)...)
-	}
 	return nil
 }
 

@@ -16,8 +16,8 @@ import (
 // which reseeds a restored guest's random number generator, is x86 only:
 // those machines boot every time.
 //
-// The vmgenid device needs SeaBIOS: under qboot the guest does not boot.
-// A snapshot machine boots through SeaBIOS once per snapshot.
+// The vmgenid device needs SeaBIOS (qbootArgs leaves qboot out for it): a
+// snapshot machine boots through SeaBIOS once per snapshot.
 func (s Spec) snapshots(c *cmdline, cfg *Config, arch archSetup) error {
 	if !s.snapshotted(arch) {
 		return nil
