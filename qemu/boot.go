@@ -78,6 +78,18 @@ func (m *Machine) awaitShell(ctx context.Context) (*shell, error) {
 	if sh == nil {
 		return nil, m.notRunning()
 	}
+	if plan != nil && plan.script != nil {
+		if err := m.checkScriptQEMU(plan); err != nil {
+			if plan.restore {
+				return nil, err // Connect boots instead
+			}
+			m.logf("snapshot: not taken: %v", err)
+			m.mu.Lock()
+			m.dropUnfinishedSnapshotLocked()
+			m.mu.Unlock()
+			plan = nil
+		}
+	}
 	waitCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {

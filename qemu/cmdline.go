@@ -9,6 +9,20 @@ import (
 
 // command builds the QEMU invocation with the engine's own arguments.
 func (m *Machine) command() *exec.Cmd {
+	if m.cfg.StartScript != "" {
+		// A start script picks its accelerator itself (NixOS's qemu-kvm
+		// adds -enable-kvm whenever /dev/kvm is readable), and appended
+		// options cannot take that back.
+		if accel, reason := Accel(); accel == AccelTCG && fileReadable("/dev/kvm") {
+			m.logf("warning: %s; the start script may still choose KVM", reason)
+		}
+	}
+	return m.commandWith(m.engineArgs())
+}
+
+// engineArgs are the QEMU options the engine adds to every machine: its
+// sockets, the virtio ports of the backdoor, the console on stdio.
+func (m *Machine) engineArgs() []string {
 	state := m.cfg.stateDir()
 	args := []string{
 		"-monitor", "unix:" + filepath.Join(state, "monitor"),
@@ -33,14 +47,16 @@ func (m *Machine) command() *exec.Cmd {
 	if !m.cfg.Display {
 		args = append(args, "-display", "none")
 	}
+	return args
+}
+
+// commandWith runs the machine's start script or QEMU command line with
+// args added, in the state dir, with the environment NixOS start scripts
+// expect.
+func (m *Machine) commandWith(args []string) *exec.Cmd {
+	state := m.cfg.stateDir()
 	var cmd *exec.Cmd
 	if m.cfg.StartScript != "" {
-		// A start script picks its accelerator itself (NixOS's qemu-kvm
-		// adds -enable-kvm whenever /dev/kvm is readable), and appended
-		// options cannot take that back.
-		if accel, reason := Accel(); accel == AccelTCG && fileReadable("/dev/kvm") {
-			m.logf("warning: %s; the start script may still choose KVM", reason)
-		}
 		cmd = exec.Command(m.cfg.StartScript, args...)
 	} else {
 		full := append(append(append([]string(nil), m.cfg.Command[1:]...), args...), strings.Fields(os.Getenv("QEMU_OPTS"))...)

@@ -63,16 +63,17 @@ type Config struct {
 	GuestAgent bool
 	// Snapshots is the directory of boot snapshots (see snapshot.go):
 	// the machine starts from the snapshot of its command line, taking it
-	// after its first boot. Empty: every start boots. The machine must
-	// have MemoryMB and a Resume command, and no 9p share mounted before
-	// Resume runs (QEMU cannot save it then).
+	// after its first boot. Empty: every start boots. A QEMU command line
+	// needs MemoryMB and a Resume command; a start script's machine has
+	// its memory read from the QEMU it runs (snapshot_script.go).
 	Snapshots string
 	// MemoryMB is the machine's memory (-m), for its snapshot's RAM file.
 	MemoryMB int
 	// Resume returns a guest command, run each time the backdoor shell
 	// connects before any other (after a boot or a restore alike), that
 	// sets the guest's clock to now and finishes what a snapshot cannot
-	// hold (see Spec.Config).
+	// hold (see Spec.Config); a start script's machine has one that sets
+	// the clock and mounts the 9p shares unmounted for the snapshot.
 	Resume func(now time.Time) string
 	// BootTimeout bounds the wait for the backdoor shell; default 10 minutes.
 	BootTimeout time.Duration
@@ -132,8 +133,11 @@ func (c *Config) validate() error {
 			return fmt.Errorf("machine %s: start script %s is not executable (chmod +x it, or pass the right file)", c.Name, c.StartScript)
 		}
 	}
-	if c.Snapshots != "" && (c.MemoryMB <= 0 || c.Resume == nil || c.StartScript != "") {
-		return fmt.Errorf("machine %s: a snapshot machine needs its memory size and a resume command, and no start script", c.Name)
+	if c.Snapshots != "" && c.StartScript != "" && c.Resume == nil {
+		c.Resume = resumeCommand
+	}
+	if c.Snapshots != "" && c.StartScript == "" && (c.MemoryMB <= 0 || c.Resume == nil) {
+		return fmt.Errorf("machine %s: a snapshot machine needs its memory size and a resume command", c.Name)
 	}
 	c.setDirs()
 	if c.BootTimeout == 0 {

@@ -47,6 +47,13 @@ func (m *Machine) prepareLocked() error {
 // disksFresh reports whether none of the machine's disks exists yet: a
 // snapshot's guest has seen them empty.
 func (m *Machine) disksFresh() bool {
+	if m.restarting {
+		return true
+	}
+	if m.cfg.StartScript != "" {
+		// The script makes its disks: only the run's first start finds none.
+		return !m.started && !m.cfg.KeepState
+	}
 	for _, d := range m.cfg.Disks {
 		if fileExists(d.Path) {
 			return false

@@ -64,12 +64,17 @@
 // # Boot snapshots
 //
 // A declared machine that boots a kernel on x86 starts from a snapshot of
-// its own boot (snapshot.go; Spec.NoSnapshot turns it off): its first
-// start keeps the guest's RAM in a file and, once the shell is ready,
-// saves the device state beside it; every later start maps that RAM copy
-// on write and loads the device state, in a fraction of a second. What a
-// snapshot cannot hold runs each time the shell connects (Config.Resume):
-// the clock, and the 9p shares, which QEMU refuses to save mounted.
+// its own boot (snapshot.go; Spec.NoSnapshot turns it off), and so does a
+// start script's machine given Config.Snapshots (snapshot_script.go: the
+// script runs once with QEMU paused, and vmt reads the command line it
+// built; the disk overlay it makes is kept with the snapshot). The first
+// start keeps the guest's RAM in a file and, once the shell is ready and
+// a systemd guest has finished its boot, unmounts the guest's 9p shares
+// (QEMU refuses to save them mounted) and saves the device state beside
+// the RAM; every later start maps that RAM copy on write and loads the
+// device state, in a fraction of a second. What a snapshot cannot hold
+// runs each time the shell connects (Config.Resume, snapshot_guest.go):
+// the clock, and the 9p shares mounted again.
 //
 // # Files
 //
@@ -83,7 +88,9 @@
 // agent.go), the serial console (serial.go over console.go), QMP and HMP
 // (monitor.go over qmp.go and hmp.go), power (power.go), VLAN links and
 // port forwards (links.go over vlan.go and nics.go), screens and keys
-// (screenshot.go, keys.go), boot snapshots (snapshot.go), terminals for
+// (screenshot.go, keys.go), boot snapshots (snapshot.go, with
+// snapshot_script.go for start scripts and snapshot_guest.go for what the
+// guest runs), terminals for
 // vmt attach (attach.go), and the processes under vmt's reaper
 // (process.go, reaper.go, rundir.go).
 //

@@ -37,7 +37,8 @@ func (m *Machine) start() error {
 	if !m.started && !m.cfg.KeepState {
 		os.RemoveAll(state)
 	}
-	m.started = true
+	fresh := m.disksFresh()
+	m.started, m.restarting = true, false
 	m.stopping = false
 	for _, d := range []string{state, m.cfg.SharedDir} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
@@ -45,7 +46,6 @@ func (m *Machine) start() error {
 		}
 	}
 	os.Chmod(state, 0o700) // the sockets live here
-	fresh := m.disksFresh()
 	if err := m.prepareLocked(); err != nil {
 		return err
 	}
@@ -63,10 +63,7 @@ func (m *Machine) start() error {
 	}
 	cmd := m.command()
 	m.dropUnfinishedSnapshotLocked()
-	m.plan = m.planSnapshotLocked(cmd.Args, fresh)
-	if m.plan != nil {
-		cmd.Args = append(cmd.Args, m.plan.args(m.cfg.MemoryMB)...)
-	}
+	m.plan = m.planSnapshotLocked(cmd, fresh)
 	m.stderr = tailBuffer{max: 64 * 1024}
 	cmd.Stderr = &m.stderr
 	stdout, err := cmd.StdoutPipe()

@@ -39,6 +39,12 @@ type Machine struct {
 	// noSnapshot is set when a restore failed: the machine boots from then.
 	plan       *snapshotPlan
 	noSnapshot bool
+	// restarting is set while the engine starts QEMU again on disks as
+	// new as the first start's (restart).
+	restarting bool
+	// script is the QEMU command line of the start script, once probed
+	// (snapshot_script.go).
+	script *scriptQEMU
 	// bootShown is set when the console shows the boot a restore
 	// continues (the snapshot was just taken): it is not replayed.
 	bootShown bool

@@ -10,33 +10,47 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/vmt-dev/vmt/qemu/guest"
 )
 
 // Boot snapshots. A machine with Config.Snapshots set keeps the guest's
 // RAM in a file (a memory-backend-file shared with QEMU) during a boot
-// that has no snapshot yet. Once its backdoor shell is ready, QEMU stops
-// and migrates the device state, without the RAM (x-ignore-shared), into
-// the snapshot's directory; vmt then stops that QEMU and restores the
+// that has no snapshot yet. Once its backdoor shell is ready (and the
+// guest is settled, its 9p shares unmounted: snapshot_guest.go), QEMU
+// stops and migrates the device state, without the RAM (x-ignore-shared),
+// into the snapshot's directory; vmt then stops that QEMU and restores the
 // snapshot at once, the way every later start does. A restore maps the
 // RAM file privately (copy on write, so machines share its pages and never
 // change it) and loads the small device state: QEMU is running again
-// within a fraction of a second, wherever the guest's boot had got to.
+// within a fraction of a second, where the guest was when it was saved.
 //
 // A snapshot is named by a hash of everything that determines it: QEMU's
 // binary, its whole command line with the run's directories taken out,
 // and the identity of every file the command line names (kernel, initrd,
-// firmware). The hostname, the MACs and VLAN addresses are on the command
-// line, so a restored machine is the machine that was booted. What a
-// snapshot cannot hold is done each time the shell connects, restored or
-// booted alike (Config.Resume): vmt's guest sets its clock and mounts its
-// 9p shares then, since QEMU refuses to migrate a guest with a 9p share
-// mounted. Fresh entropy comes from a vmgenid device: QEMU gives a
-// restored guest a new generation ID, and Linux reseeds its random number
-// generator on the change.
+// firmware) and of the images below a start script's disk overlay
+// (snapshot_script.go). The hostname, the MACs and VLAN addresses are on
+// the command line, so a restored machine is the machine that was booted.
+// What a snapshot cannot hold is done each time the shell connects,
+// restored or booted alike (Config.Resume): the guest sets its clock and
+// mounts its 9p shares then, since QEMU refuses to migrate a guest with a
+// 9p share mounted. Fresh entropy comes from a vmgenid device: QEMU gives
+// a restored guest a new generation ID, and Linux reseeds its random
+// number generator on the change.
+
+// SnapshotDir is where boot snapshots are kept: in vmt's cache.
+func SnapshotDir() (string, error) {
+	cache, err := guest.CacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(cache, "snapshots"), nil
+}
 
 // snapshotsKept bounds how many snapshots the cache keeps; the least
 // recently used go first. Each holds the pages the guest touched (some
@@ -50,14 +64,23 @@ const ramBackend = "vmt-ram"
 type snapshotPlan struct {
 	dir     string // the snapshot's directory, final or being taken
 	key     string
-	restore bool // start from dir; else take a snapshot into dir
+	restore bool  // start from dir; else take a snapshot into dir
+	memory  int64 // bytes of guest RAM
+	// A start script's machine (snapshot_script.go): the QEMU it runs,
+	// the arguments that QEMU must have (all but the binary), the pid file
+	// that finds it, and the run files a restore put back.
+	script  *scriptQEMU
+	argv    []string
+	pidfile string
+	putBack []putBackFile
 }
 
 // snapshotMeta is what a restore needs to know of the shell at the time
-// the snapshot was taken.
+// the snapshot was taken, and the run files the snapshot keeps.
 type snapshotMeta struct {
-	OutputOnData  bool `json:"output_on_data"`
-	Interruptible bool `json:"interruptible"`
+	OutputOnData  bool     `json:"output_on_data"`
+	Interruptible bool     `json:"interruptible"`
+	RunFiles      []string `json:"run_files,omitempty"`
 }
 
 // Files of a snapshot directory.
@@ -65,13 +88,15 @@ const (
 	snapRAM     = "ram"
 	snapState   = "state"
 	snapMeta    = "meta.json"
-	snapRefused = "refused" // beside the key's directory: why QEMU refused
+	snapRefused = "refused" // beside the key's directory: why it cannot be (refusedError)
 	snapConsole = "console" // what the boot printed on the serial console
 )
 
-// planSnapshot decides between restoring, taking and neither, for a start
-// whose disks are all new (fresh) or not. It holds m.mu.
-func (m *Machine) planSnapshotLocked(args []string, fresh bool) *snapshotPlan {
+// planSnapshotLocked decides between restoring, taking and neither, for
+// a start of cmd (QEMU or the start script with the engine's arguments)
+// whose disks are all new (fresh) or not, and adds the plan's arguments
+// to cmd. It holds m.mu.
+func (m *Machine) planSnapshotLocked(cmd *exec.Cmd, fresh bool) *snapshotPlan {
 	if m.cfg.Snapshots == "" || m.noSnapshot {
 		return nil
 	}
@@ -79,7 +104,49 @@ func (m *Machine) planSnapshotLocked(args []string, fresh bool) *snapshotPlan {
 		m.logf("snapshot: not used: the machine's disks were written since it was last started")
 		return nil
 	}
-	key, err := snapshotKey(args, m.cfg)
+	p := m.snapshotPlanOfLocked(cmd)
+	if p == nil {
+		return nil
+	}
+	if p.script != nil {
+		p.pidfile = filepath.Join(m.cfg.stateDir(), "qemu.pid")
+		os.Remove(p.pidfile)
+	}
+	if p.restore {
+		meta, err := readSnapshotMeta(p.dir)
+		if err == nil {
+			p.putBack, err = putBackRunFiles(p.dir, m.cfg.stateDir(), meta.RunFiles)
+		}
+		if err != nil {
+			m.logf("snapshot: not used: %v", err)
+			discardSnapshot(p.dir)
+			m.removeRunFilesLocked()
+			return nil
+		}
+	}
+	cmd.Args = append(cmd.Args, p.args()...)
+	if p.script != nil {
+		p.argv = append(append([]string(nil), p.script.args...), cmd.Args[1:]...)
+	}
+	return p
+}
+
+// snapshotPlanOfLocked finds the snapshot of cmd's machine, or plans to
+// take it.
+func (m *Machine) snapshotPlanOfLocked(cmd *exec.Cmd) *snapshotPlan {
+	args, memory := cmd.Args, int64(m.cfg.MemoryMB)<<20
+	var images []string
+	var script *scriptQEMU
+	if m.cfg.StartScript != "" {
+		var err error
+		if script, err = m.scriptQEMULocked(); err != nil {
+			m.logf("snapshot: not used: %v", err)
+			return nil
+		}
+		args = append(append([]string{script.binary}, script.args...), cmd.Args[1:]...)
+		memory, images = script.memory, script.backing
+	}
+	key, err := snapshotKey(args, images, m.cfg)
 	if err != nil {
 		m.logf("snapshot: not used: %v", err)
 		return nil
@@ -88,10 +155,10 @@ func (m *Machine) planSnapshotLocked(args []string, fresh bool) *snapshotPlan {
 	if _, err := os.Stat(filepath.Join(dir, snapMeta)); err == nil {
 		now := time.Now()
 		os.Chtimes(dir, now, now) // recently used: evicted last
-		return &snapshotPlan{dir: dir, key: key, restore: true}
+		return &snapshotPlan{dir: dir, key: key, restore: true, memory: memory, script: script}
 	}
 	if why, err := os.ReadFile(filepath.Join(m.cfg.Snapshots, key+"."+snapRefused)); err == nil {
-		m.logf("snapshot: not used: QEMU refused to save this machine before (%s); remove %s to try again",
+		m.logf("snapshot: not used: this machine cannot have one (%s); remove %s to try again",
 			strings.TrimSpace(string(why)), filepath.Join(m.cfg.Snapshots, key+"."+snapRefused))
 		return nil
 	}
@@ -105,7 +172,7 @@ func (m *Machine) planSnapshotLocked(args []string, fresh bool) *snapshotPlan {
 		return nil
 	}
 	m.logf("snapshot: none yet (%s): taking one when the guest is up", key)
-	return &snapshotPlan{dir: tmp, key: key}
+	return &snapshotPlan{dir: tmp, key: key, memory: memory, script: script}
 }
 
 // dropUnfinishedSnapshotLocked removes the directory of a snapshot that
@@ -120,38 +187,50 @@ func (m *Machine) dropUnfinishedSnapshotLocked() {
 
 // args returns the QEMU options that give the machine its RAM from the
 // snapshot's file: shared while a snapshot is taken, private (copy on
-// write) when restored, the device state loaded over QMP (restore).
-func (p *snapshotPlan) args(memoryMB int) []string {
+// write) when restored, the device state loaded over QMP (restore). A
+// start script's QEMU also gets a pid file and, unless it has one, the
+// vmgenid device (a declared machine's spec adds its own).
+func (p *snapshotPlan) args() []string {
 	share := "on"
 	if p.restore {
 		share = "off"
 	}
 	args := []string{
-		"-object", fmt.Sprintf("memory-backend-file,id=%s,size=%dM,mem-path=%s,share=%s", ramBackend, memoryMB, filepath.Join(p.dir, snapRAM), share),
+		"-object", fmt.Sprintf("memory-backend-file,id=%s,size=%d,mem-path=%s,share=%s", ramBackend, p.memory, filepath.Join(p.dir, snapRAM), share),
 		"-machine", "memory-backend=" + ramBackend,
 	}
 	if p.restore {
 		args = append(args, "-incoming", "defer")
+	}
+	if p.script != nil {
+		args = append(args, "-pidfile", p.pidfile)
+		if !slices.ContainsFunc(p.script.args, func(a string) bool { return strings.Contains(a, "vmgenid") }) {
+			args = append(args, "-device", "vmgenid")
+		}
 	}
 	return args
 }
 
 // snapshotKey hashes what determines a snapshot: the command line (the
 // run's own directories replaced by placeholders, so every run of the
-// machine finds it), QEMU's binary and the files the command line names.
-func snapshotKey(args []string, cfg Config) (string, error) {
+// machine finds it), QEMU's binary, the files the command line names and
+// the images below the run's disk overlays.
+func snapshotKey(args, images []string, cfg Config) (string, error) {
 	h := sha256.New()
 	binary, err := exec.LookPath(args[0])
 	if err != nil {
 		return "", err
 	}
-	files := []string{binary}
+	files := append([]string{binary}, images...)
 	for _, a := range args {
 		a = strings.ReplaceAll(a, cfg.SharedDir, "$SHARED")
 		a = strings.ReplaceAll(a, cfg.TmpDir, "$TMPDIR")
 		fmt.Fprintf(h, "%q\n", a)
 		for _, field := range strings.FieldsFunc(a, func(r rune) bool { return r == ',' || r == '=' }) {
-			if filepath.IsAbs(field) {
+			if filepath.IsAbs(field) && !inDir(cfg.TmpDir, field) && !inDir(cfg.SharedDir, field) {
+				// The run's own files are new in every run: their names
+				// are in the command line, their contents are the disks'
+				// freshness (planSnapshotLocked).
 				files = append(files, field)
 			}
 		}
@@ -159,7 +238,7 @@ func snapshotKey(args []string, cfg Config) (string, error) {
 	for _, f := range files {
 		fi, err := os.Stat(f)
 		if err != nil || !fi.Mode().IsRegular() {
-			continue // a directory or socket of the run: its name is in the command line
+			continue // a directory or socket: its name is in the command line
 		}
 		var ino uint64
 		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
@@ -168,6 +247,12 @@ func snapshotKey(args []string, cfg Config) (string, error) {
 		fmt.Fprintf(h, "%s %d %d %d\n", f, fi.Size(), fi.ModTime().UnixNano(), ino)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:24], nil
+}
+
+// inDir reports whether path is dir or lies below it.
+func inDir(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && (rel == "." || filepath.IsLocal(rel))
 }
 
 // snapshotPlan returns the plan of the current start.
@@ -211,8 +296,12 @@ func (m *Machine) settleSnapshot(ctx context.Context, sh *shell) (*shell, error)
 // bootWithoutSnapshot is the way out of a snapshot that did not restore:
 // it says why, removes the snapshot, and boots.
 func (m *Machine) bootWithoutSnapshot(ctx context.Context, plan *snapshotPlan, cause error) error {
-	m.logf("snapshot: restoring %s failed: %v; booting normally (the next run takes a new snapshot)", plan.key, cause)
 	discardSnapshot(plan.dir)
+	if refusal := m.recordRefusal(plan.key, cause); refusal != "" {
+		m.logf("snapshot: restoring %s failed: %v; booting normally, and every time (%s says so: remove it to try again)", plan.key, cause, refusal)
+	} else {
+		m.logf("snapshot: restoring %s failed: %v; booting normally (the next run takes a new snapshot)", plan.key, cause)
+	}
 	m.mu.Lock()
 	m.noSnapshot = true
 	m.mu.Unlock()
@@ -246,11 +335,23 @@ func (m *Machine) restart(ctx context.Context) error {
 	}
 	m.mu.Lock()
 	m.lost = nil
-	m.mu.Unlock()
+	m.restarting = true
 	for _, d := range m.cfg.Disks {
 		os.Remove(d.Path)
 	}
+	m.removeRunFilesLocked()
+	m.mu.Unlock()
 	return m.start()
+}
+
+// removeRunFilesLocked removes the files a start script made for the run
+// (a restore puts the snapshot's back, a boot has the script make them).
+func (m *Machine) removeRunFilesLocked() {
+	if m.script != nil {
+		for _, f := range m.script.runFiles {
+			os.Remove(filepath.Join(m.cfg.stateDir(), f))
+		}
+	}
 }
 
 // restoreSnapshot loads the device state into the QEMU that started with
@@ -309,16 +410,26 @@ func (m *Machine) takeSnapshot(ctx context.Context, p *snapshotPlan, sh *shell) 
 	if q == nil {
 		return false, m.notRunning()
 	}
+	m.prepareGuest(ctx, sh)
 	if _, err := q.execute(ctx, "stop", nil); err != nil {
 		return false, fmt.Errorf("stopping the guest for its snapshot: %w", err)
 	}
 	err := m.saveState(ctx, q, p)
+	var runFiles []string
+	if p.script != nil {
+		runFiles = p.script.runFiles
+	}
+	if err == nil {
+		err = saveRunFiles(m.cfg.stateDir(), p.dir, runFiles)
+	}
 	if err == nil {
 		err = os.WriteFile(filepath.Join(p.dir, snapConsole), []byte(m.console.log()), 0o644)
 	}
 	if err == nil {
-		meta, _ := json.Marshal(sh.snapshotMeta())
-		err = os.WriteFile(filepath.Join(p.dir, snapMeta), meta, 0o644)
+		meta := sh.snapshotMeta()
+		meta.RunFiles = runFiles
+		data, _ := json.Marshal(meta)
+		err = os.WriteFile(filepath.Join(p.dir, snapMeta), data, 0o644)
 	}
 	if err == nil {
 		final := filepath.Join(m.cfg.Snapshots, p.key)
@@ -334,10 +445,7 @@ func (m *Machine) takeSnapshot(ctx context.Context, p *snapshotPlan, sh *shell) 
 		// The RAM file stays mapped by QEMU; removing its name frees it
 		// when QEMU exits.
 		os.RemoveAll(p.dir)
-		var refused *refusedError
-		if errors.As(err, &refused) {
-			refusal := filepath.Join(m.cfg.Snapshots, p.key+"."+snapRefused)
-			os.WriteFile(refusal, []byte(refused.reason+"\n"), 0o644)
+		if refusal := m.recordRefusal(p.key, err); refusal != "" {
 			m.logf("snapshot: not taken: %v; the machine boots every time (%s says so: remove it to try again)", err, refusal)
 		} else {
 			m.logf("snapshot: not taken: %v; the next start tries again", err)
@@ -352,11 +460,25 @@ func (m *Machine) takeSnapshot(ctx context.Context, p *snapshotPlan, sh *shell) 
 	return true, nil
 }
 
-// refusedError is QEMU's refusal to save this machine at all (a device
-// that cannot migrate, a mounted 9p share): taking it again is pointless.
+// refusedError says why this machine cannot have a snapshot at all: QEMU
+// refused to save it (a device that cannot migrate, a 9p share that stays
+// mounted), or its start script makes its disk anew on every start.
+// Trying again is pointless.
 type refusedError struct{ reason string }
 
-func (e *refusedError) Error() string { return "QEMU refused: " + e.reason }
+func (e *refusedError) Error() string { return e.reason }
+
+// recordRefusal notes beside the snapshots that the key's machine cannot
+// have one, when err says so, and returns the note's path.
+func (m *Machine) recordRefusal(key string, err error) string {
+	var refused *refusedError
+	if !errors.As(err, &refused) {
+		return ""
+	}
+	refusal := filepath.Join(m.cfg.Snapshots, key+"."+snapRefused)
+	os.WriteFile(refusal, []byte(refused.reason+"\n"), 0o644)
+	return refusal
+}
 
 // saveState migrates the stopped guest's device state into the plan's
 // directory and waits for the migration to end.
@@ -366,7 +488,7 @@ func (m *Machine) saveState(ctx context.Context, q *qmpMonitor, p *snapshotPlan)
 	}
 	uri := "exec:cat >" + shellQuote(filepath.Join(p.dir, snapState))
 	if _, err := q.execute(ctx, "migrate", map[string]any{"uri": uri}); err != nil {
-		return &refusedError{err.Error()}
+		return &refusedError{"QEMU refused: " + err.Error()}
 	}
 	for {
 		raw, err := q.execute(ctx, "query-migrate", nil)

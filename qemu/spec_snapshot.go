@@ -1,12 +1,6 @@
 package qemu
 
-import (
-	"fmt"
-	"path/filepath"
-	"time"
-
-	"github.com/vmt-dev/vmt/qemu/guest"
-)
+import "fmt"
 
 // snapshots makes a machine that boots a kernel directly on x86 start from
 // a snapshot of its boot (see snapshot.go), unless the spec says not to,
@@ -22,23 +16,17 @@ func (s Spec) snapshots(c *cmdline, cfg *Config, arch archSetup) error {
 	if !s.snapshotted(arch) {
 		return nil
 	}
-	cache, err := guest.CacheDir()
+	dir, err := SnapshotDir()
 	if err != nil {
 		return fmt.Errorf("machine %s: %w", s.Name, err)
 	}
-	cfg.Snapshots, cfg.MemoryMB = filepath.Join(cache, "snapshots"), s.MemoryMB
+	cfg.Snapshots, cfg.MemoryMB = dir, s.MemoryMB
 	cfg.Resume = resumeCommand
 	// vmt's guest leaves its 9p shares to /etc/vmt-resume, run after the
 	// snapshot: QEMU cannot save a guest with a share mounted.
 	c.param("vmt.defer-mounts")
 	c.add("-device", "vmgenid")
 	return nil
-}
-
-// resumeCommand sets the guest's clock to now and, in vmt's guest, mounts
-// the shares it left (/etc/vmt-resume); any other guest gets its clock set.
-func resumeCommand(now time.Time) string {
-	return fmt.Sprintf("if [ -x /etc/vmt-resume ]; then /etc/vmt-resume %[1]d; else date -s @%[1]d >/dev/null; fi", now.Unix())
 }
 
 // snapshotted reports whether the machine starts from snapshots.

@@ -22,8 +22,8 @@ import (
 type QEMU struct {
 	TmpDir    string
 	KeepState bool
-	// NoSnapshot boots declared machines on every start instead of
-	// restoring the snapshot of their boot (qemu.Spec.NoSnapshot).
+	// NoSnapshot boots machines on every start instead of restoring the
+	// snapshot of their boot (qemu.Spec.NoSnapshot, qemu.Config.Snapshots).
 	NoSnapshot bool
 
 	mu       sync.Mutex
@@ -46,6 +46,11 @@ func (q *QEMU) NewMachine(spec MachineSpec, log *Log) (Engine, error) {
 		}
 	}
 	cfg := qemu.Config{Name: spec.Name, StartScript: spec.StartScript, TmpDir: run.Path, Log: log}
+	if spec.Declared == nil && !q.NoSnapshot {
+		if cfg.Snapshots, err = qemu.SnapshotDir(); err != nil {
+			return nil, fmt.Errorf("machine %s: %w", spec.Name, err)
+		}
+	}
 	if d := spec.Declared; d != nil {
 		for _, nr := range d.VLANs {
 			if _, err := q.vlan(nr); err != nil {

@@ -45,14 +45,18 @@ scripts) and from create_machine calls in the script; VLANs from --vlans (or
 vlans). LOGFILE set writes the log as XML there. NO_COLOR set turns colours
 off.
 
-A machine declared with create_machine that boots a kernel on x86 starts
-from a snapshot of its boot, cached in ~/.cache/vmt/snapshots under a hash
-of everything that determines it (QEMU, its command line, the kernel and
-initrd files): the first start boots and takes it, later ones restore it in
-well under a second. A restored machine has its own hostname, MACs and
-VLAN addresses, the host's clock, fresh entropy and its shares mounted. A
-snapshot that fails to restore is removed and the machine boots, saying
-why; --no-snapshot boots every time.
+A machine on x86 that boots a kernel (declared with create_machine) or
+comes from a start script starts from a snapshot of its boot, cached in
+~/.cache/vmt/snapshots under a hash of everything that determines it (QEMU,
+its command line, the kernel, initrd and disk image files): the first start
+boots and takes it, later ones restore it in about a second. A start
+script's QEMU command line is read by running the script once with QEMU
+paused; the disk overlay it makes is kept with the snapshot. A restored
+machine has its own hostname, MACs and VLAN addresses, the host's clock,
+fresh entropy and its 9p shares mounted (they are unmounted for the
+snapshot: a share that cannot be, such as a Nix store, makes QEMU refuse,
+and the machine boots every time). A snapshot that fails to restore is
+removed and the machine boots, saying why; --no-snapshot boots every time.
 
 A machine that does not reach its backdoor shell within --boot-timeout
 seconds (create_machine's boot_timeout for its machine) fails the test
@@ -110,7 +114,7 @@ does not parse).`,
 	f.IntVar(&flags.bootTimeout, "boot-timeout", 600, "seconds a machine may take to reach its backdoor shell; create_machine's boot_timeout overrides it")
 	f.StringVarP(&flags.outputDir, "output-dir", "o", ".", "writable directory for screenshots and files copied out of guests")
 	f.BoolVarP(&flags.keepVMState, "keep-vm-state", "K", false, "keep the machines' state directories (disk images) between runs, in $TMPDIR/vmt-kept-UID")
-	f.BoolVar(&flags.noSnapshot, "no-snapshot", false, "boot declared machines every time instead of restoring the snapshot of their boot")
+	f.BoolVar(&flags.noSnapshot, "no-snapshot", false, "boot machines every time instead of restoring the snapshot of their boot")
 	f.BoolVarP(&flags.interactive, "interactive", "I", false, "open a REPL with the test's globals after the script")
 	f.StringVar(&flags.junitXML, "junit-xml", "", "write a JUnit XML report to this file, one test case per subtest")
 	f.BoolVar(&flags.debug, "debug", false, "on a failure, keep the machines and wait for vmt attach (env VMT_DEBUG=1)")
