@@ -32,6 +32,9 @@ func (m *Machine) Connect(ctx context.Context) error {
 	defer cancel()
 	go m.bootProgress(ctx, began)
 	err := m.reachShell(ctx)
+	if stale := (*staleNoteError)(nil); errors.As(err, &stale) && ctx.Err() == nil {
+		err = m.startAfresh(ctx, stale)
+	}
 	if plan := m.snapshotPlan(); plan != nil && plan.restore && err != nil && ctx.Err() == nil {
 		err = m.bootWithoutSnapshot(ctx, plan, err)
 	}
@@ -80,8 +83,9 @@ func (m *Machine) awaitShell(ctx context.Context) (*shell, error) {
 	}
 	if plan != nil && plan.script != nil {
 		if err := m.checkScriptQEMU(plan); err != nil {
-			if plan.restore {
-				return nil, err // Connect boots instead
+			var stale *staleNoteError
+			if plan.restore || errors.As(err, &stale) {
+				return nil, err // Connect starts again, or boots
 			}
 			m.logf("snapshot: not taken: %v", err)
 			m.mu.Lock()

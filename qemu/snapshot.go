@@ -101,7 +101,11 @@ func (m *Machine) planSnapshotLocked(cmd *exec.Cmd, fresh bool) *snapshotPlan {
 		return nil
 	}
 	if !fresh {
-		m.logf("snapshot: not used: the machine's disks were written since it was last started")
+		if m.cfg.KeepState {
+			m.logf("snapshot: not used: the machine keeps its state (its disks) from run to run")
+		} else {
+			m.logf("snapshot: not used: the machine's disks were written since it was last started")
+		}
 		return nil
 	}
 	p := m.snapshotPlanOfLocked(cmd)
@@ -560,8 +564,13 @@ func readSnapshotMeta(dir string) (snapshotMeta, error) {
 // discardSnapshot removes a snapshot that failed to restore.
 func discardSnapshot(dir string) { os.RemoveAll(dir) }
 
+// notesKept is how long a note beside the snapshots (a start script's
+// command line, a refusal) is kept after it was written: a note removed
+// costs a probe of the script, or one more try.
+const notesKept = 30 * 24 * time.Hour
+
 // evictSnapshots keeps the keep most recently used snapshots of dir and
-// removes the others, and leftovers of snapshots never finished.
+// removes the others, leftovers of snapshots never finished, and old notes.
 func evictSnapshots(dir string, keep int) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -574,7 +583,13 @@ func evictSnapshots(dir string, keep int) {
 	var snaps []snap
 	for _, e := range entries {
 		info, err := e.Info()
-		if err != nil || !e.IsDir() {
+		if err != nil {
+			continue
+		}
+		if !e.IsDir() {
+			if time.Since(info.ModTime()) > notesKept {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
 			continue
 		}
 		path := filepath.Join(dir, e.Name())

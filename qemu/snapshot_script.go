@@ -2,7 +2,11 @@ package qemu
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -24,6 +28,11 @@ import (
 // its disk and leaves it alone. Every start with a plan is checked: the
 // QEMU the script really runs must have the probe's command line, and the
 // files put back must be the ones QEMU opened.
+//
+// The command line read is noted beside the snapshots under a hash of the
+// script, its arguments and its environment (scriptNote): later runs start
+// without a probe. Should the script build another command line since,
+// the check says so, and the machine starts again after a probe.
 
 // scriptQEMU is the QEMU command line a start script runs.
 type scriptQEMU struct {
@@ -36,6 +45,8 @@ type scriptQEMU struct {
 	// backing are the images below the run files (a disk overlay's root
 	// image): the snapshot depends on them as on the files QEMU names.
 	backing []string
+	// noted is set when this came from the note of an earlier run.
+	noted bool
 }
 
 // scriptProbeTimeout bounds the probe's wait for QEMU's pid file.
@@ -47,6 +58,27 @@ func (m *Machine) scriptQEMULocked() (*scriptQEMU, error) {
 	if m.script != nil {
 		return m.script, nil
 	}
+	note := m.scriptNotePath()
+	if q := readScriptNote(note, m.cfg); q != nil {
+		m.script = q
+		return q, nil
+	}
+	q, err := m.probeScriptLocked()
+	if err != nil {
+		return nil, err
+	}
+	writeScriptNote(note, q, m.cfg)
+	m.script = q
+	return q, nil
+}
+
+// probeScriptLocked runs the start script with QEMU paused and reads the
+// command line of its QEMU.
+func (m *Machine) probeScriptLocked() (*scriptQEMU, error) {
+	began := time.Now()
+	defer func() {
+		m.logf("snapshot: ran the start script with QEMU paused (%.2f s)", time.Since(began).Seconds())
+	}()
 	state := m.cfg.stateDir()
 	pidfile := filepath.Join(state, "probe.pid")
 	os.Remove(pidfile)
@@ -75,11 +107,11 @@ func (m *Machine) scriptQEMULocked() (*scriptQEMU, error) {
 		}
 		return nil, fmt.Errorf("running the start script with QEMU paused: %w", err)
 	}
-	own, ok := strings.CutSuffix(strings.Join(argv[1:], "\x00"), strings.Join(probe, "\x00"))
-	if !ok {
+	own := len(argv) - 1 - len(probe)
+	if own < 0 || !slices.Equal(argv[1+own:], probe) {
 		return nil, fmt.Errorf("the start script does not pass its arguments to QEMU last (QEMU ran: %s)", strings.Join(argv, " "))
 	}
-	q, err := parseScriptQEMU(binary, strings.Split(strings.TrimSuffix(own, "\x00"), "\x00"), m.cfg)
+	q, err := parseScriptQEMU(binary, argv[1:1+own], m.cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -88,8 +120,101 @@ func (m *Machine) scriptQEMULocked() (*scriptQEMU, error) {
 	for _, f := range q.runFiles {
 		os.Remove(filepath.Join(state, f))
 	}
-	m.script = q
 	return q, nil
+}
+
+// scriptNote is a start script's QEMU command line as a file, with the
+// run's directories as placeholders.
+type scriptNote struct {
+	Binary   string   `json:"binary"`
+	Args     []string `json:"args"`
+	Memory   int64    `json:"memory"`
+	RunFiles []string `json:"run_files"`
+	Backing  []string `json:"backing"`
+}
+
+// scriptNotePath names the note of the machine's start script by a hash
+// of the script, the machine's name, the engine's arguments and the
+// script's environment; "" when the script cannot be read.
+func (m *Machine) scriptNotePath() string {
+	script, err := os.ReadFile(m.cfg.StartScript)
+	if err != nil {
+		return ""
+	}
+	cmd := m.commandWith(m.engineArgs())
+	env := slices.Clone(cmd.Env)
+	slices.Sort(env)
+	h := sha256.New()
+	fmt.Fprintf(h, "%q\n%q\n", script, m.cfg.Name)
+	for _, a := range append(cmd.Args[1:], env...) {
+		fmt.Fprintf(h, "%q\n", placeholders(a, m.cfg))
+	}
+	return filepath.Join(m.cfg.Snapshots, "script-"+hex.EncodeToString(h.Sum(nil))[:24]+".json")
+}
+
+// placeholders and expand turn the run's directories into placeholders
+// and back.
+func placeholders(s string, cfg Config) string {
+	s = strings.ReplaceAll(s, cfg.SharedDir, "$SHARED")
+	return strings.ReplaceAll(s, cfg.TmpDir, "$TMPDIR")
+}
+
+func expand(s string, cfg Config) string {
+	s = strings.ReplaceAll(s, "$TMPDIR", cfg.TmpDir)
+	return strings.ReplaceAll(s, "$SHARED", cfg.SharedDir)
+}
+
+func writeScriptNote(path string, q *scriptQEMU, cfg Config) {
+	if path == "" {
+		return
+	}
+	n := scriptNote{Binary: q.binary, Memory: q.memory, RunFiles: q.runFiles, Backing: q.backing}
+	for _, a := range q.args {
+		n.Args = append(n.Args, placeholders(a, cfg))
+	}
+	data, _ := json.Marshal(n)
+	tmp := path + ".tmp-" + strconv.Itoa(os.Getpid())
+	if os.MkdirAll(filepath.Dir(path), 0o755) == nil && os.WriteFile(tmp, data, 0o644) == nil {
+		os.Rename(tmp, path)
+	}
+}
+
+// readScriptNote returns the noted command line, nil for none.
+func readScriptNote(path string, cfg Config) *scriptQEMU {
+	data, err := os.ReadFile(path)
+	if path == "" || err != nil {
+		return nil
+	}
+	var n scriptNote
+	if json.Unmarshal(data, &n) != nil || n.Binary == "" || n.Memory <= 0 {
+		return nil
+	}
+	q := &scriptQEMU{binary: n.Binary, memory: n.Memory, runFiles: n.RunFiles, backing: n.Backing, noted: true}
+	for _, a := range n.Args {
+		q.args = append(q.args, expand(a, cfg))
+	}
+	return q
+}
+
+// staleNoteError says that the start script ran another QEMU command
+// line than its note has: the machine starts again, after a probe.
+type staleNoteError struct{ err error }
+
+func (e *staleNoteError) Error() string { return e.err.Error() }
+
+// startAfresh forgets the start script's command line and its note, and
+// starts the machine again.
+func (m *Machine) startAfresh(ctx context.Context, stale *staleNoteError) error {
+	m.logf("snapshot: %v; reading the script's QEMU command line again", stale)
+	m.mu.Lock()
+	m.removeRunFilesLocked()
+	os.Remove(m.scriptNotePath())
+	m.script = nil
+	m.mu.Unlock()
+	if err := m.restart(ctx); err != nil {
+		return err
+	}
+	return m.reachShell(ctx)
 }
 
 // waitPIDFile waits for QEMU to write its pid file, or the script to exit.
@@ -234,7 +359,11 @@ func (m *Machine) checkScriptQEMU(p *snapshotPlan) error {
 		return err
 	}
 	if binary != p.script.binary || !slices.Equal(argv[1:], p.argv) {
-		return fmt.Errorf("the start script ran QEMU with another command line than when it was probed: %s", strings.Join(argv, " "))
+		err := fmt.Errorf("the start script ran QEMU with another command line than the one read before: %s", strings.Join(argv, " "))
+		if p.script.noted {
+			return &staleNoteError{err}
+		}
+		return err
 	}
 	for _, f := range p.putBack {
 		fi, err := os.Stat(filepath.Join(m.cfg.stateDir(), f.name))

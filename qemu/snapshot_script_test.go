@@ -151,16 +151,39 @@ func TestSnapshotNixOSStyleStartScript(t *testing.T) {
 		}
 		checkIdentity(t, m, "nixstyle", 1, false)
 	}
-	for _, want := range []string{"snapshot: taken", "snapshot: restored"} {
+	start := func(want string, probed bool) {
+		t.Helper()
 		dir := qemutest.TempDir(t)
 		m, log, took := scriptMachine(t, qemutest.NixOSStartScript(t, dir, "nixstyle", 1), dir, snapshots)
 		if !log.saw(want) {
 			t.Fatalf("no %q in the log", want)
 		}
+		if log.saw("ran the start script with QEMU paused") != probed {
+			t.Errorf("%s: the start script ran with QEMU paused: %v, want %v", want, !probed, probed)
+		}
 		t.Logf("%s: first command %.2f s after the machine was made", want, took.Seconds())
 		check(m)
 		m.Release()
 	}
+	start("snapshot: taken", true)
+	start("snapshot: restored", false) // the command line noted
+
+	// A note that no longer matches what the script runs is found out
+	// when QEMU starts: the machine starts again, reads the command line
+	// again and restores its snapshot.
+	notes, _ := filepath.Glob(filepath.Join(snapshots, "script-*.json"))
+	if len(notes) != 1 {
+		t.Fatalf("notes of start scripts: %v", notes)
+	}
+	data, err := os.ReadFile(notes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(notes[0], []byte(strings.Replace(string(data), `"-m","256"`, `"-m","256","-no-hpet"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start("reading the script's QEMU command line again", true)
+	start("snapshot: restored", false)
 
 	t.Setenv("QEMU_OPTS", "-object memory-backend-ram,id=shm0,size=1M -device ivshmem-plain,memdev=shm0")
 	for _, want := range []string{"boots every time", "this machine cannot have one (QEMU refused"} {

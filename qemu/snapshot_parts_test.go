@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -159,5 +160,43 @@ func TestSnapshotKeyOfImages(t *testing.T) {
 	os.Chtimes(image, later, later)
 	if key() == first {
 		t.Error("the key did not change with the image below the overlay")
+	}
+}
+
+// TestEvictSnapshots keeps the most recently used snapshots and the notes
+// written within notesKept, and removes the rest and snapshots left half
+// taken for an hour.
+func TestEvictSnapshots(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	at := func(name string, age time.Duration, isDir bool) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if isDir {
+			os.Mkdir(p, 0o755)
+		} else {
+			os.WriteFile(p, nil, 0o644)
+		}
+		if err := os.Chtimes(p, now.Add(-age), now.Add(-age)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 5 {
+		at("snap"+strconv.Itoa(i), time.Duration(i)*time.Hour, true)
+	}
+	at("snap9.tmp-1", 2*time.Hour, true)
+	at("snap8.tmp-2", time.Minute, true)
+	at("script-new.json", time.Hour, false)
+	at("script-old.json", notesKept+time.Hour, false)
+	at("snap7.refused", notesKept+time.Hour, false)
+	evictSnapshots(dir, 3)
+	var left []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	want := []string{"script-new.json", "snap0", "snap1", "snap2", "snap8.tmp-2"}
+	if !slices.Equal(left, want) {
+		t.Errorf("left %v, want %v", left, want)
 	}
 }
