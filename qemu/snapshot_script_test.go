@@ -17,21 +17,13 @@ import (
 
 // scriptMachine starts the start script's machine in runDir with its
 // snapshots in snapshots, and runs a first command; it returns the
-// machine, its log and the time from New to the first command's answer
-// (the probe of the script included).
+// machine, its log and the time the first command took to answer (a probe
+// of the script included).
 func scriptMachine(t *testing.T, script, runDir, snapshots string) (*qemu.Machine, *snapLog, time.Duration) {
 	t.Helper()
 	log := &snapLog{Logger: qemutest.NewLogger(t)}
-	began := time.Now()
-	m, err := qemu.New(qemu.Config{StartScript: script, TmpDir: runDir, Snapshots: snapshots, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Release() })
-	if status, out := run(t, m, "true"); status != 0 {
-		t.Fatalf("true: %d %s", status, out)
-	}
-	return m, log, time.Since(began)
+	m, took := startMachine(t, qemu.Config{StartScript: script, TmpDir: runDir, Snapshots: snapshots, Log: log})
+	return m, log, took
 }
 
 // TestSnapshotSystemdStartScripts starts two machines of the Debian
@@ -106,14 +98,7 @@ func checkSystemdIdentity(t *testing.T, m *qemu.Machine, name string, index int)
 	if !strings.Contains(out, qemu.MachineIP(1, index)+"/24") {
 		t.Errorf("%s: no NIC with MAC %s and address %s: %q", name, mac, qemu.MachineIP(1, index), out)
 	}
-	status, out := run(t, m, "date +%s")
-	guest, err := strconv.ParseInt(strings.TrimSpace(out), 10, 64)
-	if status != 0 || err != nil {
-		t.Fatalf("%s: date: %q", name, out)
-	}
-	if skew := time.Now().Unix() - guest; skew < -2 || skew > 2 {
-		t.Errorf("%s: the guest's clock is %d s off the host's", name, skew)
-	}
+	checkClock(t, m, name)
 	marker := "shared-" + strconv.FormatInt(time.Now().UnixNano(), 10)
 	if err := os.WriteFile(filepath.Join(m.SharedDir(), marker), []byte("from the host"), 0o644); err != nil {
 		t.Fatal(err)

@@ -58,6 +58,14 @@ func snapshotMachine(t *testing.T, spec qemu.Spec, snapshots string, index int, 
 		t.Fatalf("machine %s has no snapshots", spec.Name)
 	}
 	cfg.Snapshots = snapshots
+	m, took := startMachine(t, cfg)
+	return m, log, took
+}
+
+// startMachine makes the machine of cfg, released when the test ends, and
+// returns it with the time its first command took to answer.
+func startMachine(t *testing.T, cfg qemu.Config) (*qemu.Machine, time.Duration) {
+	t.Helper()
 	m, err := qemu.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +75,7 @@ func snapshotMachine(t *testing.T, spec qemu.Spec, snapshots string, index int, 
 	if status, out := run(t, m, "true"); status != 0 {
 		t.Fatalf("true: %d %s", status, out)
 	}
-	return m, log, time.Since(began)
+	return m, time.Since(began)
 }
 
 // TestSnapshotIdentityOnVLAN boots two machines on a VLAN, which takes
@@ -143,6 +151,19 @@ func checkIdentity(t *testing.T, m *qemu.Machine, name string, index int, onVLAN
 			t.Errorf("%s: no NIC with MAC %s and address %s: %q", name, mac, qemu.MachineIP(1, index), out)
 		}
 	}
+	checkClock(t, m, name)
+	marker := "shared-" + name + "-" + strconv.FormatInt(time.Now().UnixNano(), 10)
+	if err := os.WriteFile(filepath.Join(m.SharedDir(), marker), []byte("from the host"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if status, out := run(t, m, "cat /tmp/shared/"+marker+" && grep -c ' /tmp/xchg 9p ' /proc/mounts"); status != 0 || out != "from the host1\n" {
+		t.Errorf("%s: shares after start: %d %q", name, status, out)
+	}
+}
+
+// checkClock checks that the guest's clock is the host's, within 2 s.
+func checkClock(t *testing.T, m *qemu.Machine, name string) {
+	t.Helper()
 	status, out := run(t, m, "date +%s")
 	guest, err := strconv.ParseInt(strings.TrimSpace(out), 10, 64)
 	if status != 0 || err != nil {
@@ -150,13 +171,6 @@ func checkIdentity(t *testing.T, m *qemu.Machine, name string, index int, onVLAN
 	}
 	if skew := time.Now().Unix() - guest; skew < -2 || skew > 2 {
 		t.Errorf("%s: the guest's clock is %d s off the host's", name, skew)
-	}
-	marker := "shared-" + name + "-" + strconv.FormatInt(time.Now().UnixNano(), 10)
-	if err := os.WriteFile(filepath.Join(m.SharedDir(), marker), []byte("from the host"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if status, out := run(t, m, "cat /tmp/shared/"+marker+" && grep -c ' /tmp/xchg 9p ' /proc/mounts"); status != 0 || out != "from the host1\n" {
-		t.Errorf("%s: shares after start: %d %q", name, status, out)
 	}
 }
 
