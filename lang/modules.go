@@ -144,15 +144,15 @@ var hostModule = &Type{
 	Name:   "host",
 	Module: true,
 	Doc: "Steps on the host, for what Python test scripts do with `subprocess` and `tempfile`. " +
-		"What the commands leave running in their process groups is killed at the end of the run, and every directory of `tempdir` removed.",
+		"What the commands leave running is killed at the end of the run, or when vmt dies, even by SIGKILL, and every directory of `tempdir` removed.",
 	Methods: []*Func{
 		{Name: "run", Params: []Param{
 			arg("args", "list[str]|str", "", "The command: a list of strings is the program and its arguments, passed as they are (no shell); a string is a shell command line run with `sh -c`."),
-			arg("timeout", typeOptionalTimeout, "60", "Seconds the command may run before its whole process group is killed and the test fails; None waits forever; 0 is an error."),
+			arg("timeout", typeOptionalTimeout, "60", "Seconds the command may run before it and every process it started are killed and the test fails; None waits forever; 0 is an error."),
 			arg("check", "bool", "True", "Fail the test when the command exits with a non-zero status (or is killed by a signal), showing the command, its status and its standard error."),
 			arg("input", "str|None", "None", "Text fed to the command's standard input; None gives it an empty one (`/dev/null`)."),
 		}, Returns: "HostResult", Doc: "Run a command on the host, in the script's directory, and return its exit status and output (Python's `subprocess.run` with `capture_output=True, text=True`). " +
-			"The command runs in a process group of its own; processes it leaves in the background keep running until the end of the run, when they are killed " +
+			"Processes the command leaves in the background keep running until the end of the run, when they are killed, as they are when vmt dies " +
 			"(they should redirect their output: `host.run` stops reading it a second after the command exits). " +
 			"The global timeout, the deadline of a `retry` or wait around the call, and Ctrl-C stop it like the timeout does."},
 		{Name: "tempdir", Returns: "str", Doc: "Make a new, empty directory inside the run's private directory and return its absolute path " +

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vmt-dev/vmt/internal/reaper"
 	"github.com/vmt-dev/vmt/qemu/guest"
 	"github.com/vmt-dev/vmt/qemu/initramfs"
 )
@@ -120,11 +121,11 @@ func probeKVM() (string, string) {
 		"-append", "console=ttyS0 panic=-1 quiet", "-serial", "stdio")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := startChild(cmd); err != nil {
+	if err := reaper.Start(cmd); err != nil {
 		return AccelTCG, "KVM probe could not start QEMU: " + err.Error()
 	}
 	err = cmd.Wait()
-	killGroup(cmd.Process.Pid)
+	reaper.KillGroup(cmd.Process.Pid)
 	switch {
 	case ctx.Err() != nil:
 		return AccelTCG, fmt.Sprintf("/dev/kvm opens but a guest did not boot under KVM within %s", probeTimeout)

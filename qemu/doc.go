@@ -90,16 +90,15 @@
 // port forwards (links.go over vlan.go and nics.go), screens and keys
 // (screenshot.go, keys.go), boot snapshots (snapshot.go, with
 // snapshot_script.go for start scripts and snapshot_guest.go for what the
-// guest runs), terminals for
-// vmt attach (attach.go), and the processes under vmt's reaper
-// (process.go, reaper.go, rundir.go).
+// guest runs), terminals for vmt attach (attach.go), and the run's
+// directory (rundir.go).
 //
 // # Processes and directories
 //
 // Every process the engine starts (a start script, QEMU, vde_switch) runs
-// under a reaper: the running binary re-executed, caught by this package's
-// init, that runs the program and, when vmt dies (SIGKILL included) or
-// stops the machine, kills every process below it, however the start
+// under a reaper (package internal/reaper): the running binary
+// re-executed, that runs the program and, when vmt dies (SIGKILL included)
+// or stops the machine, kills every process below it, however the start
 // script runs QEMU. A run keeps its files in a private RunDir, so runs
 // sharing a TMPDIR never touch each other's files, and a run removes what
 // an earlier run left when its vmt died.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vmt-dev/vmt/internal/reaper"
 )
 
 // Start launches QEMU and returns without waiting for the guest. Starting a
@@ -75,7 +77,7 @@ func (m *Machine) start() error {
 		return fmt.Errorf("machine %s: %w", m.cfg.Name, err)
 	}
 	m.logf("starting vm: %s", strings.Join(cmd.Args, " "))
-	if err := startChild(cmd); err != nil {
+	if err := reaper.Start(cmd); err != nil {
 		m.closeListenersLocked()
 		return fmt.Errorf("machine %s: starting QEMU: %w", m.cfg.Name, err)
 	}
@@ -91,7 +93,7 @@ func (m *Machine) start() error {
 // wait records QEMU's exit.
 func (m *Machine) wait(cmd *exec.Cmd, exited chan struct{}) {
 	err := cmd.Wait()
-	killGroup(cmd.Process.Pid) // helpers a start script left behind
+	reaper.KillGroup(cmd.Process.Pid) // helpers a start script left behind
 	m.mu.Lock()
 	m.exitErr = err
 	close(exited)
@@ -149,7 +151,7 @@ func (m *Machine) Release() error {
 	if m.cmd != nil && m.runningLocked() {
 		pid, exited := m.cmd.Process.Pid, m.exited
 		m.mu.Unlock()
-		stopChildren(pid)
+		reaper.Stop(pid)
 		select {
 		case <-exited:
 		case <-time.After(5 * time.Second):

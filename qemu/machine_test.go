@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/digitalocean/go-qemu/qmp"
+	"github.com/vmt-dev/vmt/internal/reaper"
 	"github.com/vmt-dev/vmt/qemu"
 	"github.com/vmt-dev/vmt/qemu/qemutest"
 )
@@ -68,7 +69,7 @@ func TestMain(m *testing.M) {
 		sharedM.Release()
 		os.RemoveAll(filepath.Dir(sharedM.StateDir()))
 	}
-	qemu.KillAll()
+	reaper.KillAll()
 	os.Exit(code)
 }
 

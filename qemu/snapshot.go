@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vmt-dev/vmt/internal/reaper"
 	"github.com/vmt-dev/vmt/qemu/guest"
 )
 
@@ -333,7 +334,7 @@ func (m *Machine) restart(ctx context.Context) error {
 		select {
 		case <-exited:
 		case <-time.After(5 * time.Second):
-			stopChildren(pid)
+			reaper.Stop(pid)
 			<-exited
 		}
 	}

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vmt-dev/vmt/internal/reaper"
 )
 
 // Snapshots of start-script machines. vmt does not see the QEMU command
@@ -87,7 +89,7 @@ func (m *Machine) probeScriptLocked() (*scriptQEMU, error) {
 	var out tailBuffer
 	out.max = 4096
 	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := startChild(cmd); err != nil {
+	if err := reaper.Start(cmd); err != nil {
 		return nil, err
 	}
 	exited := make(chan error, 1)
@@ -98,7 +100,7 @@ func (m *Machine) probeScriptLocked() (*scriptQEMU, error) {
 	if err == nil {
 		argv, binary, err = processCommand(pid)
 	}
-	stopChildren(cmd.Process.Pid)
+	reaper.Stop(cmd.Process.Pid)
 	<-exited
 	os.Remove(pidfile)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/vmt-dev/vmt/internal/reaper"
 )
 
 // VLAN is a virtual network segment: one vde_switch in hub mode, whose
@@ -43,7 +45,7 @@ func StartVLAN(number int, dir string) (*VLAN, error) {
 	var stderr tailBuffer
 	stderr.max = 4096
 	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
-	if err := startChild(cmd); err != nil {
+	if err := reaper.Start(cmd); err != nil {
 		return nil, fmt.Errorf("vlan %d: starting vde_switch: %w", number, err)
 	}
 	v := &VLAN{Number: number, Dir: ctl, cmd: cmd, stdin: stdin, exited: make(chan struct{})}
@@ -76,7 +78,7 @@ func (v *VLAN) PID() int { return v.cmd.Process.Pid }
 func (v *VLAN) Stop() {
 	v.stop.Do(func() {
 		v.stdin.Close()
-		stopChildren(v.cmd.Process.Pid)
+		reaper.Stop(v.cmd.Process.Pid)
 		<-v.exited
 		os.RemoveAll(v.Dir)
 	})

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -12,13 +13,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vmt-dev/vmt/internal/reaper"
 	"go.starlark.net/starlark"
 )
 
 // The host module: commands and temporary directories on the host, for
 // what NixOS scripts do with subprocess and tempfile. What it starts and
-// makes belongs to the run: release kills the process groups of its
-// commands and removes its directories.
+// makes belongs to the run: release kills what its commands left running
+// and removes its directories.
 
 // hostOutputGrace is how long host.run reads output after the command
 // exits, for a background process that inherited its stdout.
@@ -29,30 +31,27 @@ var errHostTimeout = errors.New("host command timeout")
 
 // hostState is what the host module started and made during the run.
 type hostState struct {
-	mu     sync.Mutex
-	groups map[int]bool // process groups of host commands
-	base   string       // the directory holding the tempdirs, made on first use
+	mu      sync.Mutex
+	reapers map[int]bool // pids of the reapers of host commands
+	base    string       // the directory holding the tempdirs, made on first use
 }
 
-// track notes the process group of a command just started.
-func (h *hostState) track(pgid int) {
+// track notes the reaper of a command just started.
+func (h *hostState) track(pid int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.groups == nil {
-		h.groups = map[int]bool{}
+	if h.reapers == nil {
+		h.reapers = map[int]bool{}
 	}
-	h.groups[pgid] = true
+	h.reapers[pid] = true
 }
 
-// forget drops a process group none of whose processes is left, so that
-// release cannot hit another group that gets its number later.
-func (h *hostState) forget(pgid int) {
-	if syscall.Kill(-pgid, 0) != syscall.ESRCH {
-		return
-	}
+// forget drops a reaper that has exited and been waited for, so that
+// release cannot hit another process that gets its pid later.
+func (h *hostState) forget(pid int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	delete(h.groups, pgid)
+	delete(h.reapers, pid)
 }
 
 // release kills what the host commands left running and removes the
@@ -60,10 +59,12 @@ func (h *hostState) forget(pgid int) {
 func (h *hostState) release() error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for pgid := range h.groups {
-		syscall.Kill(-pgid, syscall.SIGKILL)
-		delete(h.groups, pgid)
+	pids := make([]int, 0, len(h.reapers))
+	for pid := range h.reapers {
+		pids = append(pids, pid)
+		delete(h.reapers, pid)
 	}
+	reaper.Stop(pids...)
 	if h.base == "" {
 		return nil
 	}
@@ -174,10 +175,12 @@ func hostWords(v starlark.Value) ([]string, string, error) {
 	return argv, strings.Join(quoted, " "), nil
 }
 
-// runHost runs argv in its own process group, in the script's directory,
-// until it exits, its timeout (0: none) passes, the deadline of a wait
-// around the call passes or the test is stopped; then the whole group is
-// killed.
+// runHost runs argv under a reaper (package internal/reaper), in the
+// script's directory, until it exits, its timeout (0: none) passes, the
+// deadline of a wait around the call passes or the test is stopped; then
+// the reaper kills everything below it. What the command leaves running
+// when it exits keeps running under the reaper until release stops it;
+// should vmt die, even by SIGKILL, the reaper kills it all.
 func (d *driver) runHost(argv []string, shown, input string, hasInput bool, timeout time.Duration) (*hostResult, error) {
 	ctx, cancel := d.callContext()
 	defer cancel()
@@ -187,26 +190,64 @@ func (d *driver) runHost(argv []string, shown, input string, hasInput bool, time
 		own, cancelOwn = context.WithTimeoutCause(ctx, timeout, errHostTimeout)
 		defer cancelOwn()
 	}
-	cmd := exec.CommandContext(own, argv[0], argv[1:]...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = d.scriptDir
 	if hasInput {
 		cmd.Stdin = strings.NewReader(input)
 	}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	// Should vmt be SIGKILLed, the parent-death signal kills the
-	// command's own process; what that process started is killed by
-	// hostState.release, which a SIGKILLed vmt never reaches.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = hostOutputGrace
-	if err := cmd.Start(); err != nil {
+	// The output is read through pipes of our own: the command's result
+	// comes when it exits, not when its reaper does.
+	outR, outW, err := os.Pipe()
+	if err != nil {
 		return nil, fmt.Errorf("host.run: %w", err)
 	}
-	pgid := cmd.Process.Pid
-	d.host.track(pgid)
-	err := cmd.Wait()
-	d.host.forget(pgid)
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, fmt.Errorf("host.run: %w", err)
+	}
+	cmd.Stdout, cmd.Stderr = outW, errW
+	exited, err := reaper.StartLinger(cmd)
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
+		return nil, fmt.Errorf("host.run: %w", err)
+	}
+	pid := cmd.Process.Pid
+	d.host.track(pid)
+	reaped := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		reaper.KillGroup(pid)
+		d.host.forget(pid)
+		close(reaped)
+	}()
+	var stdout, stderr bytes.Buffer
+	outDone, errDone := readAll(outR, &stdout), readAll(errR, &stderr)
+	ws, ok := syscall.WaitStatus(0), false
+	select {
+	case ws, ok = <-exited:
+	case <-own.Done():
+		reaper.Stop(pid)
+	}
+	// Output comes until hostOutputGrace after the command exits, for a
+	// background process that inherited its stdout.
+	grace := make(chan struct{})
+	timer := time.AfterFunc(hostOutputGrace, func() { close(grace) })
+	for _, done := range []chan struct{}{outDone, errDone} {
+		select {
+		case <-done:
+		case <-grace:
+		}
+	}
+	timer.Stop()
+	outR.Close()
+	errR.Close()
+	<-outDone
+	<-errDone
 	switch {
 	case d.stopped() != nil:
 		return nil, d.stopped()
@@ -215,15 +256,31 @@ func (d *driver) runHost(argv []string, shown, input string, hasInput bool, time
 	case ctx.Err() != nil:
 		return nil, &deadlineError{fmt.Errorf("host.run: command `%s` was stopped at the deadline of the wait around it", shown)}
 	}
-	var exit *exec.ExitError
-	if err != nil && !errors.As(err, &exit) && !errors.Is(err, exec.ErrWaitDelay) {
-		return nil, fmt.Errorf("host.run: %w", err)
+	if !ok {
+		// The reaper ended before the command: it could not run it, or
+		// was killed; its own status says so.
+		<-reaped
+		ws, ok = cmd.ProcessState.Sys().(syscall.WaitStatus)
+		if !ok {
+			return nil, fmt.Errorf("host.run: %s", cmd.ProcessState)
+		}
 	}
-	status := cmd.ProcessState.ExitCode()
-	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+	status := ws.ExitStatus()
+	if ws.Signaled() {
 		status = -int(ws.Signal())
 	}
 	return &hostResult{status: status, stdout: stdout.String(), stderr: stderr.String()}, nil
+}
+
+// readAll copies r to b until r ends or is closed, and then closes the
+// channel it returns.
+func readAll(r *os.File, b *bytes.Buffer) chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		io.Copy(b, r)
+		close(done)
+	}()
+	return done
 }
 
 func hostTempdir(c *call) (starlark.Value, error) {

@@ -1,6 +1,7 @@
-package qemu
+package reaper
 
 import (
+	"encoding/binary"
 	"fmt"
 	"os"
 	"os/signal"
@@ -11,20 +12,21 @@ import (
 	"time"
 )
 
-// The engine runs every child under a reaper: the same binary, re-executed
-// with reaperEnv set to the pid of the vmt that started it. A parent-death
-// signal reaches only the direct child, so a start script that runs QEMU
-// without exec would leave QEMU behind when vmt is SIGKILLed; the reaper
-// is a child subreaper (orphans of its descendants come to it) and, when
-// vmt dies or asks it to stop (SIGTERM), kills every descendant before it
-// exits. The hook is an init function so that it works in any binary that
-// links this package, test binaries included.
+// A reaper is the same binary, re-executed with reaperEnv set to the pid
+// of the vmt that started it. The hook is an init function so that it
+// works in any binary that links this package.
 //
 // The reaper's arguments are the program's path, then its argv. Its stdin,
 // stdout and stderr go to the program as they are (QEMU's serial console
 // is on stdio). It exits with the program's status, after killing what the
-// program left running.
+// program left running; or, with statusEnv (StartLinger), it writes the
+// program's wait status to that descriptor and stays until what the program
+// left running has exited or it is stopped.
 const reaperEnv = "VMT_REAPER_OF"
+
+// statusEnv names the descriptor a lingering reaper reports the program's
+// wait status on, as 4 little-endian bytes.
+const statusEnv = "VMT_REAPER_STATUS_FD"
 
 // reaperName is the reaper's argv[0]: with the variable, it tells a
 // reaper from a vmt that inherited the variable by accident.
@@ -41,7 +43,7 @@ func init() {
 // reaperCommand turns argv (path first, then the program's argv) into the
 // reaper's own, and env into its environment.
 func reaperCommand(path string, argv, env []string) (string, []string, []string) {
-	env = append(withoutEnv(env, reaperEnv), reaperEnv+"="+strconv.Itoa(os.Getpid()))
+	env = append(withoutEnv(withoutEnv(env, reaperEnv), statusEnv), reaperEnv+"="+strconv.Itoa(os.Getpid()))
 	return "/proc/self/exe", append([]string{reaperName, path}, argv...), env
 }
 
@@ -59,12 +61,17 @@ func reap(parent string, args []string) int {
 		fmt.Fprintln(os.Stderr, "vmt-reaper: no program to run")
 		return 2
 	}
+	var status *os.File
+	if fd, err := strconv.Atoi(os.Getenv(statusEnv)); err == nil {
+		syscall.CloseOnExec(fd) // the program must not hold it
+		status = os.NewFile(uintptr(fd), "status")
+	}
 	if _, _, e := syscall.RawSyscall(syscall.SYS_PRCTL, prSetChildSubreaper, 1, 0); e != 0 {
 		fmt.Fprintf(os.Stderr, "vmt-reaper: PR_SET_CHILD_SUBREAPER: %v\n", e)
 		return 1
 	}
 	child, err := syscall.ForkExec(args[0], args[1:], &syscall.ProcAttr{
-		Env:   withoutEnv(os.Environ(), reaperEnv),
+		Env:   withoutEnv(withoutEnv(os.Environ(), reaperEnv), statusEnv),
 		Files: []uintptr{0, 1, 2},
 		// Should the reaper itself be SIGKILLed, the program goes too.
 		Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
@@ -74,9 +81,11 @@ func reap(parent string, args []string) int {
 		return 127
 	}
 	exited := make(chan syscall.WaitStatus, 1)
+	allGone := make(chan struct{})
 	go func() {
 		// Reap the program and every orphan that comes to us; ECHILD
 		// means no descendant is left.
+		defer close(allGone)
 		for {
 			var ws syscall.WaitStatus
 			pid, err := syscall.Wait4(-1, &ws, 0, nil)
@@ -93,11 +102,36 @@ func reap(parent string, args []string) int {
 	}()
 	select {
 	case ws := <-exited:
+		if status != nil {
+			return linger(status, ws, allGone, stop)
+		}
 		killDescendants()
 		if ws.Signaled() {
 			return dieBy(ws.Signal())
 		}
 		return ws.ExitStatus()
+	case sig := <-stop:
+		killDescendants()
+		return dieBy(sig.(syscall.Signal))
+	}
+}
+
+// linger reports the program's wait status ws on status, lets go of the
+// program's stdio and waits until what the program left running has
+// exited (allGone), or kills it when told to stop.
+func linger(status *os.File, ws syscall.WaitStatus, allGone <-chan struct{}, stop <-chan os.Signal) int {
+	status.Write(binary.LittleEndian.AppendUint32(nil, uint32(ws)))
+	status.Close()
+	// The output pipes close once no leftover holds them.
+	if null, err := syscall.Open("/dev/null", syscall.O_RDWR, 0); err == nil {
+		for fd := range 3 {
+			syscall.Dup3(null, fd, 0)
+		}
+		syscall.Close(null)
+	}
+	select {
+	case <-allGone:
+		return 0
 	case sig := <-stop:
 		killDescendants()
 		return dieBy(sig.(syscall.Signal))

@@ -1,4 +1,4 @@
-package qemu
+package reaper
 
 import (
 	"bytes"
@@ -65,7 +65,7 @@ func uniqueTag() string { return fmt.Sprintf("100000.%d%d", os.Getpid(), time.No
 func TestReaperStopKillsEveryDescendant(t *testing.T) {
 	tag := uniqueTag()
 	cmd := sleepers(tag)
-	if err := startChild(cmd); err != nil {
+	if err := Start(cmd); err != nil {
 		t.Fatal(err)
 	}
 	if !waitFor(10*time.Second, func() bool { return len(sleeping(tag)) == 3 }) {
@@ -73,7 +73,7 @@ func TestReaperStopKillsEveryDescendant(t *testing.T) {
 		t.Fatalf("the sleepers did not start: %v", withTag(tag))
 	}
 	began := time.Now()
-	stopChildren(cmd.Process.Pid)
+	Stop(cmd.Process.Pid)
 	cmd.Wait()
 	if left := withTag(tag); len(left) > 0 {
 		for _, pid := range left {
@@ -91,7 +91,7 @@ func TestReaperPassesStdioAndStatus(t *testing.T) {
 	cmd.Stdin = strings.NewReader("line\n")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := startChild(cmd); err != nil {
+	if err := Start(cmd); err != nil {
 		t.Fatal(err)
 	}
 	err := cmd.Wait()
@@ -107,7 +107,7 @@ func TestReaperPassesStdioAndStatus(t *testing.T) {
 
 	// A program killed by a signal: the reaper dies by it too.
 	cmd = exec.Command("/bin/sh", "-c", "kill -TERM $$")
-	if err := startChild(cmd); err != nil {
+	if err := Start(cmd); err != nil {
 		t.Fatal(err)
 	}
 	cmd.Wait()
@@ -120,7 +120,7 @@ func TestReaperPassesStdioAndStatus(t *testing.T) {
 	cmd = exec.Command("/bin/sh", "-c", "env")
 	stdout.Reset()
 	cmd.Stdout = &stdout
-	if err := startChild(cmd); err != nil {
+	if err := Start(cmd); err != nil {
 		t.Fatal(err)
 	}
 	cmd.Wait()
@@ -128,7 +128,7 @@ func TestReaperPassesStdioAndStatus(t *testing.T) {
 		t.Errorf("the program sees %s", reaperEnv)
 	}
 
-	if err := startChild(exec.Command("/no/such/program")); err == nil || !strings.Contains(err.Error(), "/no/such/program") {
+	if err := Start(exec.Command("/no/such/program")); err == nil || !strings.Contains(err.Error(), "/no/such/program") {
 		t.Errorf("a missing program: %v", err)
 	}
 }
@@ -137,7 +137,7 @@ func TestReaperPassesStdioAndStatus(t *testing.T) {
 func TestReaperKillsLeftoversWhenTheProgramEnds(t *testing.T) {
 	tag := uniqueTag()
 	cmd := exec.Command("/bin/sh", "-c", fmt.Sprintf("sleep %[1]s & (setsid sleep %[1]s &); exit 3", tag))
-	if err := startChild(cmd); err != nil {
+	if err := Start(cmd); err != nil {
 		t.Fatal(err)
 	}
 	err := cmd.Wait()
@@ -157,7 +157,7 @@ func TestReaperKillsLeftoversWhenTheProgramEnds(t *testing.T) {
 func TestReaperOutlivesSIGKILL(t *testing.T) {
 	if tag := os.Getenv("VMT_TEST_REAPER_TAG"); tag != "" {
 		// The process to kill: start the sleepers and wait.
-		if err := startChild(sleepers(tag)); err != nil {
+		if err := Start(sleepers(tag)); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(time.Minute)
@@ -181,5 +181,77 @@ func TestReaperOutlivesSIGKILL(t *testing.T) {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
 		t.Fatalf("processes outlived their SIGKILLed vmt: %v", left)
+	}
+}
+
+// A lingering reaper reports the program's status when it exits, keeps
+// what it left running, and kills that when stopped.
+func TestLingerReportsTheStatusAndKeepsLeftovers(t *testing.T) {
+	tag := uniqueTag()
+	cmd := exec.Command("/bin/sh", "-c", fmt.Sprintf("read x; echo got $x; sleep %[1]s >/dev/null 2>&1 & (setsid sleep %[1]s >/dev/null 2>&1 &); exit 5", tag))
+	cmd.Stdin = strings.NewReader("line\n")
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	exited, err := StartLinger(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reaped := make(chan error, 1)
+	go func() { reaped <- cmd.Wait() }()
+	select {
+	case ws, ok := <-exited:
+		if !ok || !ws.Exited() || ws.ExitStatus() != 5 {
+			t.Errorf("got status %v (%v), want exit status 5", ws, ok)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no status within 10s")
+	}
+	if !waitFor(10*time.Second, func() bool { return len(sleeping(tag)) == 2 }) {
+		t.Errorf("the leftovers are not running: %v", withTag(tag))
+	}
+	select {
+	case err := <-reaped:
+		t.Fatalf("the reaper exited (%v) while leftovers run", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	Stop(cmd.Process.Pid)
+	<-reaped
+	if stdout.String() != "got line\n" {
+		t.Errorf("stdout %q", stdout.String())
+	}
+	if left := withTag(tag); len(left) > 0 {
+		for _, pid := range left {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+		t.Fatalf("processes left after stopping: %v", left)
+	}
+}
+
+// A lingering reaper whose program left nothing exits by itself; one
+// whose program was killed by a signal reports that.
+func TestLingerEndsWithItsLeftovers(t *testing.T) {
+	cmd := exec.Command("/bin/sh", "-c", "sleep 0.2 & kill -KILL $$")
+	exited, err := StartLinger(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ws, ok := <-exited; !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Errorf("got status %v (%v), want death by SIGKILL", ws, ok)
+	}
+	reaped := make(chan error, 1)
+	go func() { reaped <- cmd.Wait() }()
+	select {
+	case err := <-reaped:
+		if err != nil {
+			t.Errorf("the reaper: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		Stop(cmd.Process.Pid)
+		t.Fatal("the reaper did not exit after its leftovers")
+	}
+	KillGroup(cmd.Process.Pid)
+
+	if _, err := StartLinger(exec.Command("/no/such/program")); err == nil || err.Error() != "fork/exec /no/such/program: no such file or directory" {
+		t.Errorf("a missing program: %v", err)
 	}
 }
