@@ -11,6 +11,7 @@ import (
 func TestRunningTestsRemovesStaleSockets(t *testing.T) {
 	xdg := t.TempDir()
 	t.Setenv("XDG_RUNTIME_DIR", xdg)
+	t.Setenv("TMPDIR", t.TempDir()) // runs of vmt elsewhere on the machine are not this test's
 	os.Mkdir(filepath.Join(xdg, "vmt"), 0o700)
 	stale := filepath.Join(xdg, "vmt", "1.sock")
 	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: stale, Net: "unix"})

@@ -14,6 +14,7 @@ import (
 func debugRun(t *testing.T, src string, timeout time.Duration) (log func() string, wait func() error) {
 	t.Helper()
 	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+	t.Setenv("TMPDIR", t.TempDir()) // runs of vmt elsewhere on the machine are not this test's
 	var mu sync.Mutex
 	var term strings.Builder
 	done := make(chan error, 1)
