@@ -10,6 +10,8 @@ import (
 )
 
 // Connect starts the machine if needed and waits for the backdoor shell.
+// One connect runs at a time: a second caller waits for the first's result
+// (a restore that Start began, say).
 func (m *Machine) Connect(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -25,7 +27,53 @@ func (m *Machine) Connect(ctx context.Context) error {
 		m.mu.Unlock()
 		return nil
 	}
+	if c := m.connecting; c != nil {
+		m.mu.Unlock()
+		select {
+		case <-c.done:
+			return c.err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	c := &connectCall{done: make(chan struct{})}
+	m.connecting = c
 	m.mu.Unlock()
+	c.err = m.connect(ctx)
+	m.mu.Lock()
+	m.connecting = nil
+	m.mu.Unlock()
+	close(c.done)
+	return c.err
+}
+
+// connectCall is a connect in progress; err is its result once done is
+// closed.
+type connectCall struct {
+	done chan struct{}
+	err  error
+}
+
+// restoreInBackground connects a machine that started from a snapshot
+// without waiting for a caller: a booted guest runs on its own from its
+// start, and a restored one must too (a peer pings it before the test
+// talks to it). The restore, the clock and the shares are done then.
+func (m *Machine) restoreInBackground() {
+	go func() {
+		if err := m.Connect(context.Background()); err != nil {
+			m.mu.Lock()
+			released := m.released
+			m.mu.Unlock()
+			if !released {
+				m.logf("the restored machine did not come up: %v", err)
+			}
+		}
+	}()
+}
+
+// connect waits for the backdoor shell of the QEMU that started, taking or
+// restoring its snapshot as planned.
+func (m *Machine) connect(ctx context.Context) error {
 	began := time.Now()
 	m.logf("waiting for the VM to finish booting")
 	ctx, cancel := context.WithTimeout(ctx, m.cfg.BootTimeout)

@@ -20,7 +20,13 @@ func (m *Machine) Start() error {
 	m.mu.Lock()
 	m.lost = nil
 	m.mu.Unlock()
-	return m.start()
+	if err := m.start(); err != nil {
+		return err
+	}
+	if plan := m.snapshotPlan(); plan != nil && plan.restore {
+		m.restoreInBackground()
+	}
+	return nil
 }
 
 func (m *Machine) start() error {

@@ -27,8 +27,10 @@ type Machine struct {
 	qmp       *qmpMonitor
 	hmp       *hmpMonitor
 	connected bool
-	started   bool // Start ran once: the state dir was wiped then
-	released  bool
+	// connecting is the connect in progress (Connect), if any.
+	connecting *connectCall
+	started    bool // Start ran once: the state dir was wiped then
+	released   bool
 	// stopping is set while the engine itself stops QEMU; an exit without
 	// it is unexpected, and lost says why until the test starts the
 	// machine again or waits for its shutdown.

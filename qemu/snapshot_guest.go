@@ -58,15 +58,16 @@ func (m *Machine) prepareGuest(ctx context.Context, sh *shell) {
 }
 
 // resumeCommand runs when the backdoor shell connects, after a boot or a
-// restore: it mounts the shares releaseShares unmounted, sets the clock to
-// now and, in vmt's guest, mounts the shares rc left (/etc/vmt-resume);
-// any other guest gets its clock set. Under TCG a restored guest runs each
-// program for the first time slowly, so it runs few: the note is emptied,
-// not removed.
+// restore: it sets the clock to now and, in vmt's guest, mounts the shares
+// rc left (/etc/vmt-resume; any other guest gets its clock set), then
+// mounts the shares releaseShares unmounted. The clock comes first: under
+// TCG a restored guest runs each program for the first time slowly, and
+// the time given is the time the command was sent. For that reason too it
+// runs few programs: the note is emptied, not removed.
 func resumeCommand(now time.Time) string {
-	return fmt.Sprintf(`if [ -s %[2]s ]; then
+	return fmt.Sprintf(`if [ -x /etc/vmt-resume ]; then /etc/vmt-resume %[1]d; else date -s @%[1]d >/dev/null; fi &&
+if [ -s %[2]s ]; then
 	while read -r src dst opts; do mount -t 9p -o "$opts" "$src" "$dst"; done <%[2]s
 	: >%[2]s
-fi
-if [ -x /etc/vmt-resume ]; then /etc/vmt-resume %[1]d; else date -s @%[1]d >/dev/null; fi`, now.Unix(), mountsNote)
+fi`, now.Unix(), mountsNote)
 }

@@ -62,6 +62,23 @@ func snapshotMachine(t *testing.T, spec qemu.Spec, snapshots string, index int, 
 	return m, log, took
 }
 
+// newSnapshotMachine makes a machine of spec as snapshotMachine does, and
+// does not start it.
+func newSnapshotMachine(t *testing.T, spec qemu.Spec, snapshots string, index int, vlans map[int]*qemu.VLAN, runDir string) *qemu.Machine {
+	t.Helper()
+	cfg, err := spec.Config(runDir, index, vlans, qemutest.NewLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Snapshots = snapshots
+	m, err := qemu.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Release() })
+	return m
+}
+
 // startMachine makes the machine of cfg, released when the test ends, and
 // returns it with the time its first command took to answer.
 func startMachine(t *testing.T, cfg qemu.Config) (*qemu.Machine, time.Duration) {
@@ -124,6 +141,19 @@ func TestSnapshotIdentityOnVLAN(t *testing.T) {
 		for _, m := range machines {
 			m.Release()
 		}
+
+		// Started and never spoken to, a restored machine runs all the
+		// same, as a booted one does: bob answers alice's ping.
+		bob := newSnapshotMachine(t, specs[1], snapshots, 2, vlans, dir)
+		if err := bob.Start(); err != nil {
+			t.Fatal(err)
+		}
+		alice, _, _ := snapshotMachine(t, specs[0], snapshots, 1, vlans, dir)
+		if status, out := run(t, alice, "ping -c 1 -W 20 "+qemu.MachineIP(1, 2)); status != 0 {
+			t.Errorf("pass %d: alice cannot ping bob, started and not spoken to: %s", pass, out)
+		}
+		alice.Release()
+		bob.Release()
 		vlan.Stop()
 	}
 	for name, reads := range random {
