@@ -1,38 +1,15 @@
 package runtime
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
-)
 
-// withArg lists the live processes (zombies aside) whose command line
-// holds arg.
-func withArg(arg string) []int {
-	var pids []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if i := bytes.LastIndexByte(stat, ')'); err != nil || i < 0 || bytes.HasPrefix(bytes.TrimSpace(stat[i+1:]), []byte("Z")) {
-			continue
-		}
-		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if bytes.Contains(cmdline, []byte(arg)) {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
-}
+	"github.com/vmt-dev/vmt/qemu/qemutest"
+)
 
 // A vmt SIGKILLed while host.run runs a command that started processes
 // of its own, one of them in a session of its own, leaves none of them
@@ -51,29 +28,20 @@ func TestHostRunLeavesNothingWhenVMTIsKilled(t *testing.T) {
 	if err := vmt.Start(); err != nil {
 		t.Fatal(err)
 	}
-	sleeping := func() bool { return len(withArg("sleep\x00"+tag)) == 2 }
+	sleeping := func() bool { return len(qemutest.Processes("sleep\x00"+tag)) == 2 }
 	for deadline := time.Now().Add(20 * time.Second); !sleeping(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			vmt.Process.Kill()
 			vmt.Wait()
-			t.Fatalf("the host command's sleeps did not start: %v", withArg(tag))
+			t.Fatalf("the host command's sleeps did not start: %v", qemutest.Processes(tag))
 		}
 	}
 	vmt.Process.Kill()
 	vmt.Wait()
-	var left []int
-	for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if left = withArg(tag); len(left) == 0 || time.Now().After(deadline) {
-			break
-		}
-	}
-	if len(left) > 0 {
-		var desc []string
-		for _, pid := range left {
-			cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
-			desc = append(desc, fmt.Sprintf("%d: %q", pid, cmdline))
+	if left := qemutest.ProcessesAfter(tag, 3*time.Second); len(left) > 0 {
+		for pid := range left {
 			syscall.Kill(pid, syscall.SIGKILL)
 		}
-		t.Fatalf("processes outlived the SIGKILLed vmt: %v", desc)
+		t.Fatalf("processes outlived the SIGKILLed vmt: %v", left)
 	}
 }

@@ -9,14 +9,19 @@ import (
 )
 
 // Processes returns, by pid, the command lines (arguments joined by
-// spaces) of the live processes whose command line mentions dir: a test's
-// machines and switches all name their run's directory.
+// spaces) of the live processes (zombies aside) whose command line
+// mentions dir: a test's machines and switches all name their run's
+// directory.
 func Processes(dir string) map[int]string {
 	procs := map[int]string{}
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if i := bytes.LastIndexByte(stat, ')'); err != nil || i < 0 || bytes.HasPrefix(bytes.TrimSpace(stat[i+1:]), []byte("Z")) {
 			continue
 		}
 		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
