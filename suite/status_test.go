@@ -1,34 +1,16 @@
 package suite
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/vmt-dev/vmt/internal/syncbuf"
 )
-
-// syncBuffer is written by the redrawing goroutine and read by the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // Not on a terminal (CI): a line when a test starts and one when it ends.
 func TestStatusPlain(t *testing.T) {
-	var out syncBuffer
+	var out syncbuf.Buffer
 	s := NewStatus(&out, false, 0)
 	a, b := Test{Name: "a.star"}, Test{Name: "net/b.star"}
 	s.Started(a)
@@ -46,7 +28,7 @@ func TestStatusPlain(t *testing.T) {
 // On a terminal: the running tests' lines, with their last log line,
 // redrawn in place; ended tests stay above them.
 func TestStatusLive(t *testing.T) {
-	var out syncBuffer
+	var out syncbuf.Buffer
 	s := NewStatus(&out, true, 40)
 	a, b := Test{Name: "a.star"}, Test{Name: "b.star"}
 	s.Started(a)

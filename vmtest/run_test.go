@@ -3,17 +3,16 @@
 package vmtest
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/vmt-dev/vmt/internal/syncbuf"
 	"github.com/vmt-dev/vmt/qemu/qemutest"
 )
 
@@ -27,27 +26,9 @@ func kernelTarget(t *testing.T, name, command string) Target {
 // kernelImage is the test guest's kernel.
 func kernelImage(t testing.TB) string { return qemutest.Image(t).Kernel }
 
-// syncBuffer collects output written from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func runTargets(t *testing.T, targets []Target, opts Options) ([]Result, string) {
 	t.Helper()
-	var out, errs syncBuffer
+	var out, errs syncbuf.Buffer
 	opts.Stdout, opts.Stderr, opts.Env = &out, &errs, CallerEnv()
 	if opts.Workdir == "" {
 		opts.Workdir = t.TempDir()

@@ -10,33 +10,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/vmt-dev/vmt/internal/syncbuf"
 	"github.com/vmt-dev/vmt/qemu/qemutest"
 	"golang.org/x/sys/unix"
 )
-
-// syncBuffer collects a process's output for tests that wait for text in
-// it while it runs.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // waitText waits until re matches text from *from on, moves *from past
 // the match and returns the submatches.
@@ -69,7 +50,7 @@ func waitText(t *testing.T, what string, read func() string, from *int, re strin
 type liveRun struct {
 	t      *testing.T
 	cmd    *exec.Cmd
-	out    syncBuffer
+	out    syncbuf.Buffer
 	from   int
 	done   chan struct{}
 	env    []string // the environment vmt attach needs to find it
@@ -156,7 +137,7 @@ type ptyTerm struct {
 	t      *testing.T
 	master *os.File
 	cmd    *exec.Cmd
-	out    syncBuffer
+	out    syncbuf.Buffer
 	from   int
 	done   chan struct{}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vmt-dev/vmt/internal/syncbuf"
 	"github.com/vmt-dev/vmt/qemu/qemutest"
 )
 
@@ -23,7 +24,7 @@ func TestRunKilledDuringHostRunLeavesNothing(t *testing.T) {
 	tag := fmt.Sprintf("100000.%d%d", os.Getpid(), time.Now().UnixNano()%1e6)
 	script := filepath.Join(dir, "host.star")
 	os.WriteFile(script, []byte(fmt.Sprintf(`host.run("sleep %[1]s & (setsid sleep %[1]s &); wait", timeout = None)`+"\n", tag)), 0o644)
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	cmd := vmtRunIn(vmt, tmp, "", &out, "-o", dir, script)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -12,12 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vmt-dev/vmt/internal/syncbuf"
 	"github.com/vmt-dev/vmt/qemu/qemutest"
 )
 
 // vmtRunIn starts `vmt run` with TMPDIR tmp and the given start script;
 // a hang fails within minutes.
-func vmtRunIn(vmt, tmp, startScript string, out *lockedBuffer, args ...string) *exec.Cmd {
+func vmtRunIn(vmt, tmp, startScript string, out *syncbuf.Buffer, args ...string) *exec.Cmd {
 	cmd := exec.Command(vmt, append([]string{"run", "--global-timeout", "300"}, args...)...)
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "NO_COLOR=1", "startScripts="+startScript)
 	cmd.Stdout, cmd.Stderr = out, out
@@ -47,7 +48,7 @@ func TestRunKilledLeavesNothing(t *testing.T) {
 	start := qemutest.NixOSStartScript(t, dir, "wrapped", 1, 1)
 	long := filepath.Join(dir, "long.star")
 	os.WriteFile(long, []byte("wrapped.succeed('true')\nwrapped.succeed('sleep 600')\n"), 0o644)
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	cmd := vmtRunIn(vmt, tmp, start, &out, "--vlans", "1", "-o", dir, long)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -82,7 +83,7 @@ func TestRunKilledLeavesNothing(t *testing.T) {
 
 	short := filepath.Join(dir, "short.star")
 	os.WriteFile(short, []byte("wrapped.succeed('true')\n"), 0o644)
-	out = lockedBuffer{}
+	out = syncbuf.Buffer{}
 	if err := vmtRunIn(vmt, tmp, start, &out, "--vlans", "1", "-o", dir, short).Run(); err != nil {
 		t.Fatalf("the next run: %v\n%s", err, out.String())
 	}
@@ -103,7 +104,7 @@ func TestRunConcurrentRunsShareATmpDir(t *testing.T) {
 	start := qemutest.NixOSStartScript(t, dir, "twin", 1)
 	img := qemutest.Image(t)
 	var wg sync.WaitGroup
-	outs := make([]lockedBuffer, 2)
+	outs := make([]syncbuf.Buffer, 2)
 	errs := make([]error, 2)
 	for i, who := range []string{"first", "second"} {
 		script := filepath.Join(dir, who+".star")
@@ -140,7 +141,7 @@ func TestRunKeepStateInUse(t *testing.T) {
 	start := qemutest.NixOSStartScript(t, dir, "keeper", 1)
 	long := filepath.Join(dir, "long.star")
 	os.WriteFile(long, []byte("keeper.succeed('touch /tmp/xchg/kept')\nkeeper.succeed('sleep 600')\n"), 0o644)
-	var first lockedBuffer
+	var first syncbuf.Buffer
 	cmd := vmtRunIn(vmt, tmp, start, &first, "-K", "-o", dir, long)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -154,7 +155,7 @@ func TestRunKeepStateInUse(t *testing.T) {
 			t.Fatalf("the first run never reached the long command:\n%s", first.String())
 		}
 	}
-	var second lockedBuffer
+	var second syncbuf.Buffer
 	err := vmtRunIn(vmt, tmp, start, &second, "-K", "-o", dir, long).Run()
 	kept := filepath.Join(tmp, fmt.Sprintf("vmt-kept-%d", os.Geteuid()), "vm-state-keeper")
 	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 2 || !strings.Contains(second.String(), kept+" is in use by another vmt run (pid ") {

@@ -3,16 +3,15 @@
 package main
 
 import (
-	"bytes"
 	"encoding/xml"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/vmt-dev/vmt/internal/syncbuf"
 	"github.com/vmt-dev/vmt/qemu/qemutest"
 )
 
@@ -159,7 +158,7 @@ func TestRunInterrupted(t *testing.T) {
 	cmd := exec.Command(vmt, "run", "-o", dir, script)
 	cmd.Env = append(os.Environ(), "VMT_TEST_KERNEL="+img.Kernel, "VMT_TEST_INITRD="+img.Initramfs,
 		"TMPDIR="+tmp, "NO_COLOR=1", "startScripts="+filepath.Join(testdata, "run-alpha-vm"))
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -189,22 +188,4 @@ func TestRunInterrupted(t *testing.T) {
 	if pids := qemutest.Processes(tmp); len(pids) > 0 {
 		t.Errorf("processes left running in %s: %v", tmp, pids)
 	}
-}
-
-// lockedBuffer collects a process's output while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
